@@ -1,0 +1,41 @@
+package io.courier.core;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.courier.api.AsyncInvocation;
+
+/** The Courier services registered now, by name. */
+@ProviderType
+public interface ServiceRegistry {
+
+    /** The service used for a name now: the highest ranked registration of that name. */
+    Optional<RegisteredService> find(String name);
+
+    /** The services used now, one per name, sorted by name. */
+    List<RegisteredService> services();
+
+    /**
+     * Adds a listener and tells it at once about every service registered now. Listeners are called on the
+     * thread that registers or unregisters a service, one event at a time.
+     */
+    void addListener(RegistryListener listener);
+
+    void removeListener(RegistryListener listener);
+
+    /**
+     * Invokes a service synchronously as a caller outside any service.
+     *
+     * @see io.courier.api.Context#invoke(String, Object)
+     */
+    Object invoke(String name, Object payload);
+
+    /**
+     * Invokes a service asynchronously, in RAM, as a caller outside any service.
+     *
+     * @see io.courier.api.Context#invokeAsync(String, Object)
+     */
+    AsyncInvocation invokeAsync(String name, Object payload);
+}

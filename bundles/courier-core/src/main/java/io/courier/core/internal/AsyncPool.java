@@ -1,0 +1,73 @@
+package io.courier.core.internal;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.api.RejectedInvocationException;
+
+/** The bounded pool that runs asynchronous invocations, in RAM only. */
+final class AsyncPool {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncPool.class);
+
+    static final int THREADS = 4;
+    static final int QUEUE_CAPACITY = 10_000;
+    private static final long DRAIN_SECONDS = 5;
+
+    private volatile ThreadPoolExecutor executor;
+
+    void start() {
+        AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> {
+                    Thread t = new Thread(r, "courier-async-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    CompletableFuture<Object> submit(String id, String name, Supplier<Object> call) {
+        CompletableFuture<Object> response = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    response.complete(call.get());
+                } catch (Throwable t) {
+                    LOG.debug("Asynchronous invocation {} of '{}' failed", id, name, t);
+                    response.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new RejectedInvocationException("The queue of asynchronous invocations is full (" + QUEUE_CAPACITY
+                    + " waiting): '" + name + "' was not invoked; try again later or use pub/sub");
+        }
+        return response;
+    }
+
+    /** Lets queued invocations finish for a few seconds, then drops the rest and says how many. */
+    void stop() {
+        ThreadPoolExecutor e = executor;
+        e.shutdown();
+        try {
+            if (!e.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                List<Runnable> dropped = e.shutdownNow();
+                LOG.warn("Stopping: {} queued asynchronous invocations were dropped (they live in RAM only)",
+                        dropped.size());
+            }
+        } catch (InterruptedException ie) {
+            List<Runnable> dropped = e.shutdownNow();
+            LOG.warn("Stopping: {} queued asynchronous invocations were dropped (they live in RAM only)",
+                    dropped.size());
+            Thread.currentThread().interrupt();
+        }
+    }
+}

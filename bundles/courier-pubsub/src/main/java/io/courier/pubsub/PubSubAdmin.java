@@ -1,0 +1,25 @@
+package io.courier.pubsub;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Read access to the pub/sub store for management tools. Every figure is read from the store. */
+@ProviderType
+public interface PubSubAdmin {
+
+    /** Every topic, sorted by name. */
+    List<TopicInfo> topics();
+
+    /** Every subscription, sorted by subscriber then topic. */
+    List<SubscriptionInfo> subscriptions();
+
+    /**
+     * The queued deliveries of a service (all its subscriptions) or of a shared topic (all its subscribers), in
+     * delivery order.
+     *
+     * @param dead true for dead letters, false for pending deliveries
+     * @throws IllegalArgumentException if no service or topic of that name is known
+     */
+    List<QueuedMessage> browse(String name, boolean dead, int offset, int limit);
+}

@@ -1,0 +1,125 @@
+package io.courier.pubsub.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import io.courier.core.RegisteredService;
+import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.internal.store.Store;
+import io.courier.pubsub.internal.store.SubscriptionRow;
+
+/**
+ * Runs the delivery workers: one {@link SubscriptionWorker} per subscription, run on a shared pool of threads
+ * when it has work, one batch at a time so that busy subscriptions take turns. A timer wakes workers whose
+ * next retry is due.
+ */
+final class DeliveryEngine {
+
+    private final Store store;
+    private final ServiceRegistry registry;
+    private final Routing routing;
+    private final Function<RegisteredService, DeliveryPolicy> policies;
+    private final int batchSize;
+    private final ThreadPoolExecutor pool;
+    private final ScheduledExecutorService timer;
+    private final Map<Long, SubscriptionWorker> workers = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+
+    DeliveryEngine(Store store, ServiceRegistry registry, Routing routing,
+            Function<RegisteredService, DeliveryPolicy> policies, int threads, int batchSize) {
+        this.store = store;
+        this.registry = registry;
+        this.routing = routing;
+        this.policies = policies;
+        this.batchSize = batchSize;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "courier-delivery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "courier-delivery-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Makes a subscription's worker look for due deliveries now. */
+    void wake(SubscriptionRow subscription) {
+        if (running) {
+            worker(subscription).wake();
+        }
+    }
+
+    void wake(long subscriptionId) {
+        SubscriptionWorker w = workers.get(subscriptionId);
+        if (w != null) {
+            w.wake();
+        } else {
+            routing.subscription(subscriptionId).ifPresent(this::wake);
+        }
+    }
+
+    /** How many deliveries of a subscription are being delivered right now. */
+    int inFlight(long subscriptionId) {
+        SubscriptionWorker w = workers.get(subscriptionId);
+        return w == null ? 0 : w.inFlight();
+    }
+
+    /** Stops taking new batches and waits a little for the running ones; what is not acknowledged is redelivered. */
+    void stop() {
+        running = false;
+        timer.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    private SubscriptionWorker worker(SubscriptionRow s) {
+        return workers.computeIfAbsent(s.id(), id -> new SubscriptionWorker(this, s, routing.topicName(s.topicId())));
+    }
+
+    Store store() {
+        return store;
+    }
+
+    ServiceRegistry registry() {
+        return registry;
+    }
+
+    DeliveryPolicy policy(RegisteredService service) {
+        return policies.apply(service);
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    void execute(Runnable r) {
+        if (running) {
+            pool.execute(r);
+        }
+    }
+
+    java.util.concurrent.ScheduledFuture<?> schedule(Runnable r, long delayMs) {
+        return timer.schedule(r, delayMs, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,165 @@
+package io.courier.pubsub.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.api.PublishException;
+import io.courier.pubsub.internal.store.DuplicateMessageIdException;
+import io.courier.pubsub.internal.store.NewMessage;
+import io.courier.pubsub.internal.store.Store;
+
+/**
+ * Group commit: publishers hand their message to one writer thread and wait; the writer stores whatever has
+ * queued up meanwhile in one transaction (one fsync), then releases each publisher. A publisher therefore
+ * returns only once its own message is durable, and concurrent publishers share the cost of the commit.
+ */
+final class GroupCommitWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    static final int MAX_BATCH = 500;
+    private static final int QUEUE_CAPACITY = 10_000;
+
+    private record Pending(NewMessage message, CompletableFuture<Void> stored) {
+    }
+
+    private final Store store;
+    private final Consumer<List<NewMessage>> onStored;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Publishers enqueue under the read lock; stopping takes the write lock, so nothing enqueues after it. */
+    private final ReadWriteLock accepting = new ReentrantReadWriteLock();
+    private volatile boolean running;
+    private Thread thread;
+
+    GroupCommitWriter(Store store, Consumer<List<NewMessage>> onStored) {
+        this.store = store;
+        this.onStored = onStored;
+    }
+
+    void start() {
+        running = true;
+        thread = new Thread(this::run, "courier-publish-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stores what is queued, then stops. */
+    void stop() {
+        accepting.writeLock().lock();
+        try {
+            running = false;
+        } finally {
+            accepting.writeLock().unlock();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.stored().completeExceptionally(new PublishException("Courier pub/sub stopped before storing the message"));
+        }
+    }
+
+    /** Stores a message; returns once it is committed. */
+    void store(NewMessage message) {
+        Pending p = new Pending(message, new CompletableFuture<>());
+        accepting.readLock().lock();
+        try {
+            if (!running) {
+                throw new PublishException("Courier pub/sub is stopping: the message to '" + message.msgId()
+                        + "' was not stored; publish it again once Courier is running");
+            }
+            queue.put(p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("Interrupted before the message was queued; it was not stored");
+        } finally {
+            accepting.readLock().unlock();
+        }
+        try {
+            p.stored().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PublishException pe) {
+                throw pe;
+            }
+            throw new PublishException("The message could not be stored: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("Interrupted while the message " + message.msgId()
+                    + " was being stored: it may or may not have been stored");
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected failure of the publish writer", e);
+                batch.forEach(p -> p.stored().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            store.insert(batch.stream().map(Pending::message).toList());
+        } catch (RuntimeException e) {
+            if (batch.size() > 1) {
+                // One bad message (a duplicate id) must not fail the others: store them one by one.
+                batch.forEach(p -> write(List.of(p)));
+                return;
+            }
+            batch.get(0).stored().completeExceptionally(reason(batch.get(0).message(), e));
+            return;
+        }
+        try {
+            onStored.accept(batch.stream().map(Pending::message).toList());
+        } catch (RuntimeException e) {
+            LOG.error("Could not wake the delivery of newly stored messages; they are delivered on the next wake-up", e);
+        }
+        batch.forEach(p -> p.stored().complete(null));
+    }
+
+    private static PublishException reason(NewMessage m, RuntimeException e) {
+        if (e instanceof DuplicateMessageIdException) {
+            return new PublishException("Message id '" + m.msgId() + "' is already in use by a stored message: "
+                    + "nothing was published; choose another id or let Courier generate one");
+        }
+        LOG.warn("Could not store a message to topic {}: {}", m.topicId(), e.toString());
+        return new PublishException("The message could not be stored, nothing was published: " + rootMessage(e), e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

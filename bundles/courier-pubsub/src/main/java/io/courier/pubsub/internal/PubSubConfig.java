@@ -1,0 +1,42 @@
+package io.courier.pubsub.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Courier pub/sub settings (PID {@code io.courier.pubsub}). The delivery defaults apply to every service
+ * unless a factory configuration {@code io.courier.delivery} or the service's own properties say otherwise.
+ * <p>
+ * Why these retry defaults: the first retry comes after 1 s, quick enough for a blip; doubling up to 5
+ * minutes, 10 attempts span about 8.5 minutes in all: long enough to ride out a redeploy or a short outage
+ * of a downstream system before a message becomes a dead letter, which is kept and can be retried by hand.
+ */
+@ObjectClassDefinition(name = "Courier pub/sub", description = "Durable publish/subscribe: limits and delivery defaults")
+public @interface PubSubConfig {
+
+    String PID = "io.courier.pubsub";
+
+    @AttributeDefinition(description = "Largest message data, in bytes of JSON (UTF-8)", min = "1", max = "16777216")
+    int maxMessageSize() default 1024 * 1024;
+
+    @AttributeDefinition(description = "Threads delivering messages, shared by all subscriptions", min = "1")
+    int deliveryThreads() default 4;
+
+    @AttributeDefinition(description = "Deliveries fetched and acknowledged together", min = "1", max = "10000")
+    int batchSize() default 100;
+
+    @AttributeDefinition(description = "Delivery attempts before a message becomes a dead letter", min = "1")
+    int maxAttempts() default 10;
+
+    @AttributeDefinition(description = "Wait before the first retry, in milliseconds", min = "0")
+    long backoffInitialMs() default 1000;
+
+    @AttributeDefinition(description = "Longest wait between retries, in milliseconds", min = "0")
+    long backoffMaxMs() default 300_000;
+
+    @AttributeDefinition(description = "Factor applied to the wait after each failed attempt", min = "1")
+    double backoffMultiplier() default 2.0;
+
+    @AttributeDefinition(description = "Ordered delivery: a failing message blocks the ones behind it")
+    boolean ordered() default false;
+}

@@ -1,0 +1,272 @@
+package io.courier.pubsub.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.persistence.EntityManagerFactory;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.api.Names;
+import io.courier.api.PubSub;
+import io.courier.api.PublishException;
+import io.courier.api.PublishOptions;
+import io.courier.api.UnknownTopicException;
+import io.courier.core.Ids;
+import io.courier.core.Json;
+import io.courier.core.PublishChannel;
+import io.courier.core.RegisteredService;
+import io.courier.core.RegistryListener;
+import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.QueuedMessage;
+import io.courier.pubsub.SubscriptionInfo;
+import io.courier.pubsub.TopicInfo;
+import io.courier.pubsub.internal.store.DueDelivery;
+import io.courier.pubsub.internal.store.MessageEntity;
+import io.courier.pubsub.internal.store.NewMessage;
+import io.courier.pubsub.internal.store.QueueCounts;
+import io.courier.pubsub.internal.store.Store;
+import io.courier.pubsub.internal.store.SubscriptionRow;
+import io.courier.pubsub.internal.store.SubscriptionStats;
+import io.courier.pubsub.internal.store.TopicFacts;
+import io.courier.pubsub.internal.store.TopicRow;
+
+/**
+ * Courier's durable publish/subscribe: learns services from the registry (a topic and a subscription for
+ * each), validates and stores publishes through the group-commit writer, and runs the delivery engine.
+ */
+@Component(service = { PubSub.class, PublishChannel.class, PubSubAdmin.class }, immediate = true,
+        configurationPid = PubSubConfig.PID)
+@Designate(ocd = PubSubConfig.class)
+public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, RegistryListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PubSubEngine.class);
+
+    @Reference(target = "(osgi.unit.name=courier)")
+    private EntityManagerFactory emf;
+
+    @Reference
+    private ServiceRegistry registry;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ServiceDeliveryConfig> serviceConfigs;
+
+    private final Routing routing = new Routing();
+    private Store store;
+    private GroupCommitWriter writer;
+    private DeliveryEngine engine;
+    private PubSubConfig config;
+    private DeliveryPolicy defaults;
+
+    @Activate
+    void activate(PubSubConfig config) {
+        this.config = config;
+        this.defaults = DeliveryPolicy.of(config);
+        store = new Store(emf);
+        store.prepare();
+        routing.load(store.loadTopics());
+        engine = new DeliveryEngine(store, registry, routing, this::policyOf, config.deliveryThreads(),
+                config.batchSize());
+        writer = new GroupCommitWriter(store, this::wakeSubscribers);
+        writer.start();
+        registry.addListener(this);
+        LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
+                config.deliveryThreads());
+    }
+
+    @Deactivate
+    void deactivate() {
+        registry.removeListener(this);
+        writer.stop();
+        engine.stop();
+        LOG.info("Courier pub/sub stopped");
+    }
+
+    // ---- services come and go --------------------------------------------------------------------------
+
+    @Override
+    public void registered(RegisteredService service) {
+        List<String> topics = new ArrayList<>();
+        topics.add(service.name());
+        topics.addAll(service.subscriptions());
+        subscribe(service.name(), topics);
+        long now = System.currentTimeMillis();
+        for (SubscriptionRow s : routing.subscriptionsOf(service.name())) {
+            // A service that comes back (a new version, a restarted bundle) gets its waiting messages at once.
+            int madeDue = store.makeDueNow(s.id(), now);
+            if (madeDue > 0) {
+                LOG.info("{} messages waiting for '{}' are due now", madeDue, service.name());
+            }
+            engine.wake(s);
+        }
+    }
+
+    @Override
+    public void unregistered(String name) {
+        // Nothing to do: topics and subscriptions stay, messages wait for the service to come back.
+    }
+
+    private synchronized void subscribe(String subscriber, List<String> topics) {
+        if (!routing.subscribedToAll(subscriber, topics)) {
+            store.ensureSubscriptions(subscriber, topics, System.currentTimeMillis());
+            routing.load(store.loadTopics());
+        }
+    }
+
+    private DeliveryPolicy policyOf(RegisteredService service) {
+        Map<String, Object> serviceConfig = null;
+        List<ServiceDeliveryConfig> configs = serviceConfigs;
+        if (configs != null) {
+            for (ServiceDeliveryConfig c : configs) {
+                if (c.service().equals(service.name())) {
+                    serviceConfig = c.properties();
+                }
+            }
+        }
+        return PolicyResolver.resolve(service.name(), service.properties(), serviceConfig, defaults);
+    }
+
+    private void wakeSubscribers(List<NewMessage> stored) {
+        Set<Long> subscriptions = new HashSet<>();
+        stored.forEach(m -> subscriptions.addAll(m.subscriptionIds()));
+        subscriptions.forEach(engine::wake);
+    }
+
+    // ---- publish ---------------------------------------------------------------------------------------
+
+    @Override
+    public String publish(String name, Object data, PublishOptions options) {
+        return publish(null, name, data, options);
+    }
+
+    @Override
+    public String publish(String publisher, String name, Object data, PublishOptions options) {
+        if (options == null) {
+            throw new PublishException("publish options must not be null; use PublishOptions.defaults()");
+        }
+        TopicRow topic = resolve(name);
+        String json;
+        try {
+            json = Json.write(data);
+        } catch (IllegalArgumentException e) {
+            throw new PublishException("The data for '" + name + "' cannot be written as JSON, nothing was published: "
+                    + e.getMessage(), e);
+        }
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        int limit = Math.min(config.maxMessageSize(), MessageEntity.MAX_DATA_CHARS);
+        if (bytes > limit) {
+            throw new PublishException("The data for '" + name + "' is " + bytes + " bytes of JSON, over the limit of "
+                    + limit + " (maxMessageSize in " + PubSubConfig.PID + "); nothing was published");
+        }
+        long now = System.currentTimeMillis();
+        String msgId = options.msgId().orElseGet(Ids::random);
+        NewMessage message = new NewMessage(msgId, options.msgId().isPresent(), topic.id(),
+                topic.subscriptions().stream().map(SubscriptionRow::id).toList(), json, options.mimeType(),
+                options.priority(), options.correlationId().orElseGet(Ids::random), options.inReplyTo().orElse(null),
+                options.extClientId().orElse(null), publisher, now,
+                options.expiration().map(e -> now + e.toMillis()).orElse(0L));
+        writer.store(message);
+        return msgId;
+    }
+
+    /** The topic a publish goes to; a service registered this very moment is subscribed first. */
+    private TopicRow resolve(String name) {
+        if (!Names.isServiceName(name) && !Names.isSharedTopicName(name)) {
+            throw new PublishException("'" + name + "' is neither a service name (letters, digits, '.', '-', '_')"
+                    + " nor a shared topic name ('/' then such names separated by '/'); nothing was published");
+        }
+        Optional<TopicRow> topic = routing.topic(name).filter(t -> !t.subscriptions().isEmpty());
+        if (topic.isEmpty() && !name.startsWith("/")) {
+            registry.find(name).ifPresent(this::registered);
+            topic = routing.topic(name);
+        }
+        return topic.orElseThrow(() -> name.startsWith("/")
+                ? new UnknownTopicException(name, "No service subscribes to the shared topic '" + name
+                        + "', nothing was published (a service subscribes with the property courier.subscribe)")
+                : new UnknownTopicException(name, "No service named '" + name + "' has ever registered with Courier,"
+                        + " nothing was published (courier:services lists the known services)"));
+    }
+
+    // ---- admin -----------------------------------------------------------------------------------------
+
+    @Override
+    public List<TopicInfo> topics() {
+        Map<Long, QueueCounts> counts = store.queueCounts();
+        List<TopicInfo> list = new ArrayList<>();
+        for (TopicFacts t : store.topicFacts()) {
+            List<SubscriptionRow> subs = routing.topic(t.name()).map(TopicRow::subscriptions).orElse(List.of());
+            long depth = 0;
+            long dead = 0;
+            long inFlight = 0;
+            for (SubscriptionRow s : subs) {
+                QueueCounts c = counts.getOrDefault(s.id(), QueueCounts.EMPTY);
+                depth += c.pending();
+                dead += c.dead();
+                inFlight += engine.inFlight(s.id());
+            }
+            list.add(new TopicInfo(t.name(), t.shared(), subs.stream().map(SubscriptionRow::subscriber).toList(), depth,
+                    inFlight, dead, Optional.ofNullable(t.lastMsgId()),
+                    Optional.ofNullable(t.lastMsgId()).map(x -> Instant.ofEpochMilli(t.lastMsgAt())),
+                    Optional.ofNullable(t.lastPreview())));
+        }
+        return list;
+    }
+
+    @Override
+    public List<SubscriptionInfo> subscriptions() {
+        Map<Long, QueueCounts> counts = store.queueCounts();
+        List<SubscriptionInfo> list = new ArrayList<>();
+        for (SubscriptionStats s : store.subscriptionStats()) {
+            QueueCounts c = counts.getOrDefault(s.id(), QueueCounts.EMPTY);
+            list.add(new SubscriptionInfo(routing.topicName(s.topicId()), s.subscriber(), c.pending(),
+                    engine.inFlight(s.id()), c.dead(), s.delivered(), s.expired(),
+                    s.lastDeliveryAt() == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(s.lastDeliveryAt())),
+                    s.paused()));
+        }
+        list.sort(Comparator.comparing(SubscriptionInfo::subscriber).thenComparing(SubscriptionInfo::topic));
+        return list;
+    }
+
+    @Override
+    public List<QueuedMessage> browse(String name, boolean dead, int offset, int limit) {
+        List<SubscriptionRow> subs = name.startsWith("/")
+                ? routing.topic(name).map(TopicRow::subscriptions).orElse(List.of())
+                : routing.subscriptionsOf(name);
+        if (subs.isEmpty()) {
+            throw new IllegalArgumentException("No service or shared topic named '" + name + "' is known"
+                    + " (courier:services and courier:topics list them)");
+        }
+        Map<Long, String> subscriber = new java.util.HashMap<>();
+        subs.forEach(s -> subscriber.put(s.id(), s.subscriber()));
+        List<QueuedMessage> list = new ArrayList<>();
+        for (DueDelivery d : store.browse(subscriber.keySet(), dead, Math.max(0, offset), Math.max(1, limit))) {
+            list.add(new QueuedMessage(d.msgId(), routing.topicName(d.topicId()), subscriber.get(d.subscriptionId()),
+                    d.priority(), Instant.ofEpochMilli(d.publishedAt()), d.attempts(),
+                    Instant.ofEpochMilli(d.nextAttemptAt()), Optional.ofNullable(d.lastError()), d.dead(),
+                    preview(d.data())));
+        }
+        return list;
+    }
+
+    private static String preview(String data) {
+        return data.length() <= 80 ? data : data.substring(0, 79) + "…";
+    }
+}

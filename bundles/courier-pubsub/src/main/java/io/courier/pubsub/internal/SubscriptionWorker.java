@@ -1,0 +1,165 @@
+package io.courier.pubsub.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.core.RegisteredService;
+import io.courier.core.ServiceGoneException;
+import io.courier.pubsub.internal.store.BatchOutcome;
+import io.courier.pubsub.internal.store.DueDelivery;
+import io.courier.pubsub.internal.store.SubscriptionRow;
+
+/**
+ * Delivers one subscription's messages, one batch per run: fetch the due deliveries, call the service for
+ * each, record the outcome of the whole batch in one transaction. Queued on the engine's pool at most once at
+ * a time; a wake-up during a run makes it run again.
+ */
+final class SubscriptionWorker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
+    private static final long STORE_RETRY_MIN_MS = 1_000;
+    private static final long STORE_RETRY_MAX_MS = 30_000;
+
+    private final DeliveryEngine engine;
+    private final SubscriptionRow subscription;
+    private final String topic;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean again;
+    private ScheduledFuture<?> timer; // guarded by this
+    private long timerAt; // guarded by this
+    private long storeRetryMs = STORE_RETRY_MIN_MS;
+
+    SubscriptionWorker(DeliveryEngine engine, SubscriptionRow subscription, String topic) {
+        this.engine = engine;
+        this.subscription = subscription;
+        this.topic = topic;
+    }
+
+    void wake() {
+        again = true;
+        if (queued.compareAndSet(false, true)) {
+            engine.execute(this);
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void run() {
+        again = false;
+        boolean more = false;
+        try {
+            more = deliverBatch();
+            storeRetryMs = STORE_RETRY_MIN_MS;
+        } catch (RuntimeException e) {
+            // The store failed (database unavailable...): nothing was acknowledged; try again later.
+            LOG.warn("Delivery to '{}' of topic '{}' paused for {} ms, the store failed: {}", subscription.subscriber(),
+                    topic, storeRetryMs, e.toString());
+            LOG.debug("Store failure", e);
+            wakeAt(System.currentTimeMillis() + storeRetryMs);
+            storeRetryMs = Math.min(storeRetryMs * 2, STORE_RETRY_MAX_MS);
+        } finally {
+            inFlight.set(0);
+            queued.set(false);
+            if ((more || again) && engine.running()) {
+                wake();
+            }
+        }
+    }
+
+    /** Delivers one batch; returns whether there may be more to deliver now. */
+    private boolean deliverBatch() {
+        Optional<RegisteredService> found = engine.registry().find(subscription.subscriber());
+        if (found.isEmpty()) {
+            return false; // delivered when the service registers again
+        }
+        RegisteredService service = found.get();
+        DeliveryPolicy policy = engine.policy(service);
+        long now = System.currentTimeMillis();
+        List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, engine.batchSize(), policy.ordered());
+        if (batch.isEmpty()) {
+            engine.store().nextAttemptAt(subscription.id()).ifPresent(this::wakeAt);
+            return false;
+        }
+        inFlight.set(batch.size());
+        BatchOutcome outcome = new BatchOutcome();
+        for (DueDelivery d : batch) {
+            if (d.nextAttemptAt() > now) { // ordered: the head is not due yet
+                wakeAt(d.nextAttemptAt());
+                break;
+            }
+            if (d.expiredAt(now)) {
+                outcome.expired(d.deliveryId());
+                LOG.debug("Message {} to '{}' expired before delivery", d.msgId(), subscription.subscriber());
+            } else {
+                try {
+                    if (!deliver(service, d, policy, outcome) && policy.ordered()) {
+                        break;
+                    }
+                } catch (ServiceGoneException e) {
+                    // Not an attempt: the service went away before the call. Its messages wait for it.
+                    LOG.debug("Service '{}' went away before message {} reached it", service.name(), d.msgId());
+                    break;
+                }
+            }
+            inFlight.decrementAndGet();
+        }
+        engine.store().complete(subscription.id(), outcome, System.currentTimeMillis());
+        return !outcome.isEmpty();
+    }
+
+    /** Delivers one message; returns false if it failed. */
+    private boolean deliver(RegisteredService service, DueDelivery d, DeliveryPolicy policy, BatchOutcome outcome)
+            throws ServiceGoneException {
+        int attempt = d.attempts() + 1;
+        try {
+            service.deliver(new DeliveredMessage(d, topic));
+            outcome.delivered(d.deliveryId());
+            return true;
+        } catch (ServiceGoneException e) {
+            throw e;
+        } catch (Exception | LinkageError e) {
+            long now = System.currentTimeMillis();
+            boolean dead = policy.exhausted(attempt);
+            long next = dead ? now : now + policy.backoffMs(attempt);
+            outcome.failed(new BatchOutcome.Failure(d.deliveryId(), attempt, next, dead, e.toString()));
+            if (dead) {
+                LOG.warn("Message {} to '{}' is a dead letter after {} attempts; last error: {}"
+                        + " (courier:browse --dead {} lists it)", d.msgId(), service.name(), attempt, e.toString(),
+                        service.name());
+            } else if (attempt == 1) {
+                LOG.warn("Delivery of {} to '{}' failed (attempt {} of {}), retrying in {} ms", d.msgId(),
+                        service.name(), attempt, policy.maxAttempts(), next - now, e);
+            } else {
+                LOG.warn("Delivery of {} to '{}' failed (attempt {} of {}), retrying in {} ms: {}", d.msgId(),
+                        service.name(), attempt, policy.maxAttempts(), next - now, e.toString());
+                LOG.debug("Failure of {}", d.msgId(), e);
+            }
+            return false;
+        }
+    }
+
+    /** Makes sure the worker wakes by the given time. */
+    private synchronized void wakeAt(long when) {
+        if (timer != null && !timer.isDone() && timerAt <= when) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (!engine.running()) {
+            return;
+        }
+        timerAt = when;
+        timer = engine.schedule(this::wake, Math.max(0, when - System.currentTimeMillis()));
+    }
+}

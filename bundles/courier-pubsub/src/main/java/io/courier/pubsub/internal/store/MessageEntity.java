@@ -1,0 +1,121 @@
+package io.courier.pubsub.internal.store;
+
+import javax.persistence.Column;
+import javax.persistence.Entity;
+import javax.persistence.GeneratedValue;
+import javax.persistence.GenerationType;
+import javax.persistence.Id;
+import javax.persistence.Table;
+
+/** A stored message; deleted with its last delivery. Its data is JSON text. */
+@Entity
+@Table(name = "COURIER_MESSAGE")
+public class MessageEntity {
+
+    /** The largest data, in characters, a row can hold; the configured size limit stays below it. */
+    public static final int MAX_DATA_CHARS = 16 * 1024 * 1024;
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private long id;
+
+    @Column(nullable = false, unique = true, length = 200)
+    private String msgId;
+
+    @Column(nullable = false)
+    private long topicId;
+
+    @Column(nullable = false, length = MAX_DATA_CHARS)
+    private String data;
+
+    @Column(nullable = false, length = 200)
+    private String mimeType;
+
+    @Column(nullable = false)
+    private int priority;
+
+    @Column(nullable = false, length = 200)
+    private String correlationId;
+
+    @Column(length = 200)
+    private String inReplyTo;
+
+    @Column(length = 200)
+    private String extClientId;
+
+    @Column(length = 200)
+    private String publisher;
+
+    @Column(nullable = false)
+    private long publishedAt;
+
+    /** 0: never expires. */
+    @Column(nullable = false)
+    private long expiresAt;
+
+    protected MessageEntity() {
+    }
+
+    public MessageEntity(String msgId, long topicId, String data, String mimeType, int priority, String correlationId,
+            String inReplyTo, String extClientId, String publisher, long publishedAt, long expiresAt) {
+        this.msgId = msgId;
+        this.topicId = topicId;
+        this.data = data;
+        this.mimeType = mimeType;
+        this.priority = priority;
+        this.correlationId = correlationId;
+        this.inReplyTo = inReplyTo;
+        this.extClientId = extClientId;
+        this.publisher = publisher;
+        this.publishedAt = publishedAt;
+        this.expiresAt = expiresAt;
+    }
+
+    public long getId() {
+        return id;
+    }
+
+    public String getMsgId() {
+        return msgId;
+    }
+
+    public long getTopicId() {
+        return topicId;
+    }
+
+    public String getData() {
+        return data;
+    }
+
+    public String getMimeType() {
+        return mimeType;
+    }
+
+    public int getPriority() {
+        return priority;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public String getInReplyTo() {
+        return inReplyTo;
+    }
+
+    public String getExtClientId() {
+        return extClientId;
+    }
+
+    public String getPublisher() {
+        return publisher;
+    }
+
+    public long getPublishedAt() {
+        return publishedAt;
+    }
+
+    public long getExpiresAt() {
+        return expiresAt;
+    }
+}

@@ -1,0 +1,319 @@
+package io.courier.pubsub.internal.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import javax.persistence.EntityManager;
+import javax.persistence.EntityManagerFactory;
+import javax.persistence.EntityTransaction;
+import javax.persistence.TypedQuery;
+
+import org.apache.openjpa.persistence.OpenJPAPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every read and write of the pub/sub tables. Each public method is one transaction; nothing returned holds
+ * on to an entity manager.
+ */
+public class Store {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+    private final EntityManagerFactory emf;
+
+    public Store(EntityManagerFactory emf) {
+        this.emf = emf;
+    }
+
+    /**
+     * Creates the tables if needed and, on HSQLDB, makes every commit durable at once (write delay off, also
+     * for a database created with the default delay) and keeps the tables on disk rather than on the heap
+     * (CACHED tables), so a backlog costs disk, not memory.
+     */
+    public void prepare() {
+        inTransaction(em -> {
+            em.createQuery("SELECT COUNT(t) FROM TopicEntity t").getSingleResult(); // builds the schema
+            // OpenJPA lends the transaction's connection; closing it gives it back.
+            try (Connection c = (Connection) OpenJPAPersistence.cast(em).getConnection()) {
+                if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
+                    tuneHsqldb(c);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not configure the database: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    private static void tuneHsqldb(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET FILES WRITE DELAY FALSE");
+            st.execute("SET DATABASE DEFAULT TABLE TYPE CACHED");
+            List<String> memoryTables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
+                    + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_TYPE = 'MEMORY' AND TABLE_NAME LIKE 'COURIER%'")) {
+                while (rs.next()) {
+                    memoryTables.add(rs.getString(1));
+                }
+            }
+            for (String table : memoryTables) {
+                LOG.info("Moving table {} from memory to disk (CACHED)", table);
+                st.execute("SET TABLE " + table + " TYPE CACHED");
+            }
+        }
+    }
+
+    // ---- topics and subscriptions ----------------------------------------------------------------------
+
+    public List<TopicRow> loadTopics() {
+        return inTransaction(em -> {
+            Map<Long, List<SubscriptionRow>> subs = new HashMap<>();
+            for (SubscriptionEntity s : em.createQuery("SELECT s FROM SubscriptionEntity s ORDER BY s.id",
+                    SubscriptionEntity.class).getResultList()) {
+                subs.computeIfAbsent(s.getTopicId(), k -> new ArrayList<>()).add(SubscriptionRow.of(s));
+            }
+            List<TopicRow> topics = new ArrayList<>();
+            for (TopicEntity t : em.createQuery("SELECT t FROM TopicEntity t ORDER BY t.name", TopicEntity.class)
+                    .getResultList()) {
+                topics.add(new TopicRow(t.getId(), t.getName(), t.isShared(),
+                        List.copyOf(subs.getOrDefault(t.getId(), List.of()))));
+            }
+            return topics;
+        });
+    }
+
+    /**
+     * Makes sure each topic exists and the subscriber is subscribed to it; returns the subscriptions, which
+     * were created if needed.
+     */
+    public List<SubscriptionRow> ensureSubscriptions(String subscriber, Collection<String> topicNames, long now) {
+        return inTransaction(em -> {
+            List<SubscriptionRow> rows = new ArrayList<>();
+            for (String name : topicNames) {
+                TopicEntity topic = em.createQuery("SELECT t FROM TopicEntity t WHERE t.name = :n", TopicEntity.class)
+                        .setParameter("n", name).getResultList().stream().findFirst().orElse(null);
+                if (topic == null) {
+                    topic = new TopicEntity(name, name.startsWith("/"), now);
+                    em.persist(topic);
+                    em.flush();
+                }
+                SubscriptionEntity sub = em.createQuery(
+                        "SELECT s FROM SubscriptionEntity s WHERE s.topicId = :t AND s.subscriber = :s",
+                        SubscriptionEntity.class).setParameter("t", topic.getId()).setParameter("s", subscriber)
+                        .getResultList().stream().findFirst().orElse(null);
+                if (sub == null) {
+                    sub = new SubscriptionEntity(topic.getId(), subscriber, now);
+                    em.persist(sub);
+                    em.flush();
+                    LOG.info("Subscribed '{}' to topic '{}'", subscriber, name);
+                }
+                rows.add(SubscriptionRow.of(sub));
+            }
+            return rows;
+        });
+    }
+
+    /** Makes the waiting deliveries of a subscription due now; returns how many were waiting for later. */
+    public int makeDueNow(long subscriptionId, long now) {
+        return inTransaction(em -> em.createQuery("UPDATE DeliveryEntity d SET d.nextAttemptAt = :now"
+                + " WHERE d.subscriptionId = :s AND d.state = :pending AND d.nextAttemptAt > :now")
+                .setParameter("now", now).setParameter("s", subscriptionId)
+                .setParameter("pending", DeliveryEntity.PENDING).executeUpdate());
+    }
+
+    // ---- publish ---------------------------------------------------------------------------------------
+
+    /**
+     * Stores messages and one delivery per subscription of their topic, in one transaction.
+     *
+     * @throws DuplicateMessageIdException if a caller-chosen message id is already stored or repeated in the
+     *                                     batch; nothing is stored then
+     */
+    public void insert(List<NewMessage> messages) {
+        inTransaction(em -> {
+            checkIdsAreFree(em, messages);
+            Map<Long, NewMessage> lastPerTopic = new HashMap<>();
+            for (NewMessage m : messages) {
+                MessageEntity entity = new MessageEntity(m.msgId(), m.topicId(), m.data(), m.mimeType(), m.priority(),
+                        m.correlationId(), m.inReplyTo(), m.extClientId(), m.publisher(), m.publishedAt(),
+                        m.expiresAt());
+                em.persist(entity);
+                for (long subscriptionId : m.subscriptionIds()) {
+                    em.persist(new DeliveryEntity(entity, subscriptionId, m.publishedAt()));
+                }
+                lastPerTopic.put(m.topicId(), m);
+            }
+            for (NewMessage last : lastPerTopic.values()) {
+                em.createQuery("UPDATE TopicEntity t SET t.lastMsgId = :id, t.lastMsgAt = :at, t.lastPreview = :p"
+                        + " WHERE t.id = :t").setParameter("id", last.msgId()).setParameter("at", last.publishedAt())
+                        .setParameter("p", last.preview()).setParameter("t", last.topicId()).executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static void checkIdsAreFree(EntityManager em, List<NewMessage> messages) {
+        Set<String> chosen = new HashSet<>();
+        for (NewMessage m : messages) {
+            if (m.idChosenByCaller() && !chosen.add(m.msgId())) {
+                throw new DuplicateMessageIdException(m.msgId());
+            }
+        }
+        if (chosen.isEmpty()) {
+            return;
+        }
+        List<String> taken = em.createQuery("SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN :ids", String.class)
+                .setParameter("ids", chosen).getResultList();
+        if (!taken.isEmpty()) {
+            throw new DuplicateMessageIdException(taken.get(0));
+        }
+    }
+
+    // ---- delivery --------------------------------------------------------------------------------------
+
+    /**
+     * The next deliveries of a subscription, highest priority first, then in publish order. Unordered: only
+     * those due now. Ordered: the head of the queue whether due or not, so that the caller can wait for it.
+     */
+    public List<DueDelivery> fetchDue(long subscriptionId, long now, int limit, boolean ordered) {
+        return inTransaction(em -> {
+            TypedQuery<DeliveryEntity> q = em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
+                    + " WHERE d.subscriptionId = :s AND d.state = :pending"
+                    + (ordered ? "" : " AND d.nextAttemptAt <= :now")
+                    + " ORDER BY d.priority DESC, d.message.id ASC", DeliveryEntity.class)
+                    .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING)
+                    .setMaxResults(limit);
+            if (!ordered) {
+                q.setParameter("now", now);
+            }
+            List<DueDelivery> due = new ArrayList<>();
+            for (DeliveryEntity d : q.getResultList()) {
+                due.add(DueDelivery.of(d));
+            }
+            return due;
+        });
+    }
+
+    /** When the next pending delivery of a subscription is due, if it has one. */
+    public Optional<Long> nextAttemptAt(long subscriptionId) {
+        return inTransaction(em -> Optional.ofNullable(em.createQuery("SELECT MIN(d.nextAttemptAt) FROM DeliveryEntity d"
+                + " WHERE d.subscriptionId = :s AND d.state = :pending", Long.class)
+                .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING).getSingleResult()));
+    }
+
+    /**
+     * Records the outcome of a batch in one transaction: delivered and expired deliveries are deleted (with
+     * their message once no delivery is left), failed ones get their next attempt or become dead.
+     */
+    public void complete(long subscriptionId, BatchOutcome outcome, long now) {
+        if (outcome.isEmpty()) {
+            return;
+        }
+        inTransaction(em -> {
+            List<Long> done = new ArrayList<>(outcome.delivered());
+            done.addAll(outcome.expired());
+            if (!done.isEmpty()) {
+                List<Long> messageIds = em.createQuery(
+                        "SELECT d.message.id FROM DeliveryEntity d WHERE d.id IN :ids", Long.class)
+                        .setParameter("ids", done).getResultList();
+                em.createQuery("DELETE FROM DeliveryEntity d WHERE d.id IN :ids").setParameter("ids", done)
+                        .executeUpdate();
+                em.createQuery("DELETE FROM MessageEntity m WHERE m.id IN :ids AND NOT EXISTS"
+                        + " (SELECT d FROM DeliveryEntity d WHERE d.message = m)").setParameter("ids", messageIds)
+                        .executeUpdate();
+                em.createQuery("UPDATE SubscriptionEntity s SET s.delivered = s.delivered + :d,"
+                        + " s.expired = s.expired + :e, s.lastDeliveryAt = :now WHERE s.id = :s")
+                        .setParameter("d", (long) outcome.delivered().size())
+                        .setParameter("e", (long) outcome.expired().size()).setParameter("now", now)
+                        .setParameter("s", subscriptionId).executeUpdate();
+            }
+            for (BatchOutcome.Failure f : outcome.failed()) {
+                em.createQuery("UPDATE DeliveryEntity d SET d.attempts = :a, d.state = :state,"
+                        + " d.nextAttemptAt = :next, d.lastAttemptAt = :now, d.lastError = :err WHERE d.id = :id")
+                        .setParameter("a", f.attempts()).setParameter("state", f.dead() ? DeliveryEntity.DEAD
+                                : DeliveryEntity.PENDING)
+                        .setParameter("next", f.nextAttemptAt()).setParameter("now", now)
+                        .setParameter("err", truncate(f.error(), DeliveryEntity.MAX_ERROR_CHARS))
+                        .setParameter("id", f.deliveryId()).executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---- reading for people ----------------------------------------------------------------------------
+
+    /** Pending and dead counts per subscription id. */
+    public Map<Long, QueueCounts> queueCounts() {
+        return inTransaction(em -> {
+            Map<Long, long[]> counts = new HashMap<>();
+            for (Object[] row : em.createQuery("SELECT d.subscriptionId, d.state, COUNT(d) FROM DeliveryEntity d"
+                    + " GROUP BY d.subscriptionId, d.state", Object[].class).getResultList()) {
+                long[] c = counts.computeIfAbsent((Long) row[0], k -> new long[2]);
+                c[DeliveryEntity.DEAD.equals(row[1]) ? 1 : 0] = ((Number) row[2]).longValue();
+            }
+            Map<Long, QueueCounts> result = new HashMap<>();
+            counts.forEach((id, c) -> result.put(id, new QueueCounts(c[0], c[1])));
+            return result;
+        });
+    }
+
+    public List<SubscriptionStats> subscriptionStats() {
+        return inTransaction(em -> em.createQuery("SELECT s FROM SubscriptionEntity s", SubscriptionEntity.class)
+                .getResultList().stream().map(SubscriptionStats::of).toList());
+    }
+
+    public List<TopicFacts> topicFacts() {
+        return inTransaction(em -> em.createQuery("SELECT t FROM TopicEntity t ORDER BY t.name", TopicEntity.class)
+                .getResultList().stream().map(TopicFacts::of).toList());
+    }
+
+    /** Deliveries of some subscriptions, in delivery order: pending or dead ones. */
+    public List<DueDelivery> browse(Collection<Long> subscriptionIds, boolean dead, int offset, int limit) {
+        if (subscriptionIds.isEmpty()) {
+            return List.of();
+        }
+        return inTransaction(em -> em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
+                + " WHERE d.subscriptionId IN :s AND d.state = :state ORDER BY d.priority DESC, d.message.id ASC",
+                DeliveryEntity.class).setParameter("s", subscriptionIds)
+                .setParameter("state", dead ? DeliveryEntity.DEAD : DeliveryEntity.PENDING)
+                .setFirstResult(offset).setMaxResults(limit).getResultList().stream().map(DueDelivery::of).toList());
+    }
+
+    /** Counts every stored message; for tests and diagnostics. */
+    public long countMessages() {
+        return inTransaction(em -> em.createQuery("SELECT COUNT(m) FROM MessageEntity m", Long.class)
+                .getSingleResult());
+    }
+
+    private <T> T inTransaction(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } finally {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            em.close();
+        }
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

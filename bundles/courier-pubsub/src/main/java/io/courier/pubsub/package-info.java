@@ -1,0 +1,7 @@
+/**
+ * What the pub/sub bundle shows to Courier's management tools (shell, web): topics, subscriptions and
+ * queued messages, read from the store.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("0.1.0")
+package io.courier.pubsub;
