@@ -1,0 +1,2 @@
+/** Tab completion of service and topic names. */
+package io.courier.shell.completers;

@@ -1,0 +1,2 @@
+/** Karaf shell commands of scope {@code courier}. */
+package io.courier.shell;
