@@ -80,12 +80,14 @@ final class SubscriptionWorker implements Runnable {
     private boolean deliverBatch() {
         Optional<RegisteredService> found = engine.registry().find(subscription.subscriber());
         if (found.isEmpty()) {
+            LOG.debug("'{}' is not registered: its messages on '{}' wait for it", subscription.subscriber(), topic);
             return false; // delivered when the service registers again
         }
         RegisteredService service = found.get();
         DeliveryPolicy policy = engine.policy(service);
         long now = System.currentTimeMillis();
         List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, engine.batchSize(), policy.ordered());
+        LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
         if (batch.isEmpty()) {
             engine.store().nextAttemptAt(subscription.id()).ifPresent(this::wakeAt);
             return false;

@@ -1,0 +1,145 @@
+package io.courier.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+import static org.ops4j.pax.exam.CoreOptions.when;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.extra.VMOption;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import io.courier.api.PubSub;
+import io.courier.api.Service;
+import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.SubscriptionInfo;
+import io.courier.pubsub.TopicInfo;
+
+/**
+ * The Karaf configuration every Pax Exam test shares: the built Courier distribution (so the tests run
+ * against what users run), with Awaitility added for the probe. Test services are registered from the probe
+ * and unregistered after each test.
+ */
+public abstract class CourierTestSupport {
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected PubSub pubsub;
+
+    @Inject
+    protected PubSubAdmin admin;
+
+    @Inject
+    protected ServiceRegistry registry;
+
+    private final List<ServiceRegistration<Service>> registrations = new ArrayList<>();
+
+    @Configuration
+    public Option[] config() {
+        String karafVersion = System.getProperty("karaf.version");
+        File distribution = new File(System.getProperty("courier.distribution"));
+        File unpack = new File(System.getProperty("project.build.directory"), "exam");
+        return new Option[] {
+                // -Dcourier.keepRuntime=true keeps target/exam/<id> with its data/log/karaf.log
+                when(Boolean.getBoolean("courier.keepRuntime")).useOptions(keepRuntimeFolder()),
+                karafDistributionConfiguration()
+                        .frameworkUrl(distribution.toURI().toString())
+                        .karafVersion(karafVersion)
+                        .name("Courier")
+                        .unpackDirectory(unpack)
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.INFO),
+                editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.courier.name", "io.courier"),
+                editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.courier.level",
+                        System.getProperty("courier.logLevel", "INFO")),
+                systemTimeout(120_000),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                        System.getProperty("maven.repo.local")),
+                // The probe waits with Awaitility
+                mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
+                mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),
+                // What bin/karaf adds on Java 9 and later, which Pax Exam does not
+                new VMOption("--add-reads=java.xml=java.logging"),
+                new VMOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
+                new VMOption("--patch-module"),
+                new VMOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar"),
+                new VMOption("--patch-module"),
+                new VMOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karafVersion + ".jar"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.security=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.net=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.lang=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.util=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.naming/javax.naming.spi=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED"),
+                new VMOption("--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED"),
+                new VMOption("--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED"),
+                new VMOption("-classpath"),
+                new VMOption("lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"),
+        };
+    }
+
+    /** Registers a Courier service from the probe; it is unregistered after the test. */
+    protected ServiceRegistration<Service> register(String name, Service service, Object... keyValues) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Service.NAME, name);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        ServiceRegistration<Service> reg = bundleContext.registerService(Service.class, service, props);
+        registrations.add(reg);
+        return reg;
+    }
+
+    protected void unregister(ServiceRegistration<Service> reg) {
+        registrations.remove(reg);
+        reg.unregister();
+    }
+
+    @After
+    public void unregisterTestServices() {
+        registrations.forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the test itself
+            }
+        });
+        registrations.clear();
+    }
+
+    protected Optional<TopicInfo> topic(String name) {
+        return admin.topics().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    protected SubscriptionInfo subscription(String topic, String subscriber) {
+        return admin.subscriptions().stream().filter(s -> s.topic().equals(topic) && s.subscriber().equals(subscriber))
+                .findFirst().orElseThrow(() -> new AssertionError("no subscription of " + subscriber + " to " + topic));
+    }
+
+    /** Pending plus dead deliveries of every topic: what the store holds. */
+    protected long storedDeliveries() {
+        return admin.topics().stream().mapToLong(t -> t.depth() + t.dead()).sum();
+    }
+}

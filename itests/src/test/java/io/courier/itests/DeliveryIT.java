@@ -1,0 +1,179 @@
+package io.courier.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+
+import io.courier.api.PubSubMessage;
+import io.courier.api.PublishOptions;
+import io.courier.api.Service;
+import io.courier.pubsub.QueuedMessage;
+import io.courier.pubsub.TopicInfo;
+
+/** Durable delivery as a service sees it: retries, waiting for a service, dead letters, topics, order. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DeliveryIT extends CourierTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    public void aServiceFailingThreeTimesGetsTheMessageOnceOnTheFourthAttempt() {
+        Recorder flaky = new Recorder(3);
+        register("it.flaky", flaky, "courier.delivery.backoffInitialMs", 200L);
+
+        String id = pubsub.publish("it.flaky", Map.of("order", 42));
+
+        await().atMost(WAIT).until(() -> !admin.browse("it.flaky", false, 0, 10).isEmpty()
+                && admin.browse("it.flaky", false, 0, 10).get(0).attempts() >= 1);
+        QueuedMessage waiting = admin.browse("it.flaky", false, 0, 10).get(0);
+        assertEquals(id, waiting.msgId());
+        assertTrue(waiting.lastError().orElseThrow().contains("downstream unavailable"));
+
+        await().atMost(WAIT).until(() -> flaky.received.size() == 1);
+        PubSubMessage msg = flaky.received.get(0);
+        assertEquals(id, msg.msgId());
+        assertEquals(4, msg.attempt());
+        assertEquals(Map.of("order", 42), msg.data());
+        await().during(Duration.ofMillis(800)).atMost(WAIT).until(() -> flaky.calls.get() == 4);
+        assertEquals(1, flaky.received.size());
+        assertEquals(0, topic("it.flaky").orElseThrow().depth());
+        assertEquals(1, subscription("it.flaky", "it.flaky").delivered());
+    }
+
+    @Test
+    public void messagesForAKnownServiceThatIsAwayWaitAndArriveWhenItRegistersAgain() {
+        ServiceRegistration<Service> first = register("it.away", new Recorder());
+        unregister(first);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(pubsub.publish("it.away", Recorder.data(i)));
+        }
+        assertEquals(3, topic("it.away").orElseThrow().depth());
+
+        Recorder back = new Recorder();
+        register("it.away", back);
+        await().atMost(WAIT).until(() -> back.received.size() == 3);
+        assertEquals(ids, back.ids());
+        assertEquals(List.of(Recorder.data(0), Recorder.data(1), Recorder.data(2)), back.data());
+        await().atMost(WAIT).until(() -> topic("it.away").orElseThrow().depth() == 0);
+    }
+
+    @Test
+    public void afterItsLastAttemptAMessageIsADeadLetterKeptWithItsError() {
+        Recorder broken = new Recorder(Integer.MAX_VALUE);
+        register("it.broken", broken, "courier.delivery.maxAttempts", "2", "courier.delivery.backoffInitialMs", "50");
+
+        String id = pubsub.publish("it.broken", Map.of("x", 1));
+
+        await().atMost(WAIT).until(() -> topic("it.broken").orElseThrow().dead() == 1);
+        TopicInfo topic = topic("it.broken").orElseThrow();
+        assertEquals(0, topic.depth());
+        List<QueuedMessage> dead = admin.browse("it.broken", true, 0, 10);
+        assertEquals(1, dead.size());
+        assertEquals(id, dead.get(0).msgId());
+        assertTrue(dead.get(0).dead());
+        assertEquals(2, dead.get(0).attempts());
+        assertTrue(dead.get(0).lastError().orElseThrow().contains("downstream unavailable (call 2)"));
+        // a dead letter is not delivered again
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> broken.calls.get() == 2);
+    }
+
+    @Test
+    public void aSharedTopicReachesEachSubscriberOnce() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        register("it.sub.a", a, Service.SUBSCRIBE, "/it/orders");
+        register("it.sub.b", b, Service.SUBSCRIBE, new String[] { "/it/orders", "/it/other" });
+
+        String id = pubsub.publish("/it/orders", Map.of("sku", "A-1"));
+
+        await().atMost(WAIT).until(() -> a.received.size() == 1 && b.received.size() == 1);
+        assertEquals(id, a.received.get(0).msgId());
+        assertEquals(id, b.received.get(0).msgId());
+        assertEquals("/it/orders", a.received.get(0).topic());
+        assertEquals(Set.of("it.sub.a", "it.sub.b"), new HashSet<>(topic("/it/orders").orElseThrow().subscribers()));
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> a.calls.get() == 1 && b.calls.get() == 1);
+    }
+
+    @Test
+    public void higherPriorityIsDeliveredFirstThenPublishOrder() {
+        unregister(register("it.prio", new Recorder()));
+        String low = pubsub.publish("it.prio", "low", PublishOptions.builder().priority(1).build());
+        String normal1 = pubsub.publish("it.prio", "normal-1");
+        String high = pubsub.publish("it.prio", "high", PublishOptions.builder().priority(9).build());
+        String normal2 = pubsub.publish("it.prio", "normal-2");
+
+        Recorder prio = new Recorder();
+        register("it.prio", prio);
+        await().atMost(WAIT).until(() -> prio.received.size() == 4);
+        assertEquals(List.of(high, normal1, normal2, low), prio.ids());
+        assertEquals(List.of("high", "normal-1", "normal-2", "low"), prio.data());
+        assertEquals(9, prio.received.get(0).priority());
+    }
+
+    @Test
+    public void anExpiredMessageIsNotDeliveredAndIsCounted() {
+        unregister(register("it.expiring", new Recorder()));
+        pubsub.publish("it.expiring", "too late", PublishOptions.builder().expiration(Duration.ofMillis(300)).build());
+        long expiredBy = System.currentTimeMillis() + 300;
+        String fresh = pubsub.publish("it.expiring", "in time");
+        await().atMost(WAIT).until(() -> System.currentTimeMillis() > expiredBy + 100);
+
+        Recorder late = new Recorder();
+        register("it.expiring", late);
+        await().atMost(WAIT).until(() -> subscription("it.expiring", "it.expiring").expired() == 1);
+        await().atMost(WAIT).until(() -> late.received.size() == 1);
+        assertEquals(fresh, late.received.get(0).msgId());
+        assertEquals(0, topic("it.expiring").orElseThrow().depth());
+    }
+
+    @Test
+    public void concurrentPublishersAreEachStoredAndDeliveredExactlyOnce() throws Exception {
+        Recorder sink = new Recorder();
+        register("it.sink", sink);
+        ExecutorService publishers = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<List<String>>> tasks = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                tasks.add(() -> {
+                    List<String> ids = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        ids.add(pubsub.publish("it.sink", Map.of("t", thread, "i", i)));
+                    }
+                    return ids;
+                });
+            }
+            Set<String> published = new HashSet<>();
+            for (Future<List<String>> f : publishers.invokeAll(tasks)) {
+                published.addAll(f.get());
+            }
+            assertEquals(400, published.size());
+            await().atMost(WAIT).until(() -> sink.received.size() >= 400);
+            await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> sink.received.size() == 400);
+            assertEquals(published, new HashSet<>(sink.ids()));
+        } finally {
+            publishers.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Test services for process-level tests: {@code itest.publisher} publishes messages and records each id
+ * once {@code publish} has returned; {@code itest.recorder} records each message it receives. Both records
+ * are files under {@code ${karaf.data}/itest}, forced to disk per line, so they survive {@code kill -9}.
+ */
+package io.courier.itest.services;
