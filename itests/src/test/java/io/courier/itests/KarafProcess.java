@@ -1,0 +1,125 @@
+package io.courier.itests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built Courier distribution run as a user runs it: unpacked, started with {@code bin/karaf server},
+ * driven with {@code bin/client}, killed with SIGKILL or stopped with {@code bin/stop}. It only ever ends the
+ * JVM it started itself, by its pid.
+ */
+final class KarafProcess implements AutoCloseable {
+
+    static final String USER = "courier";
+    static final String PASSWORD = "courier";
+
+    private final Path home;
+    private Process process;
+
+    private KarafProcess(Path home) {
+        this.home = home;
+    }
+
+    /** Unpacks the distribution into a new folder under {@code parent}. */
+    static KarafProcess unpack(Path distribution, Path parent) throws IOException, InterruptedException {
+        Files.createDirectories(parent);
+        Path dir = Files.createTempDirectory(parent, "karaf-");
+        run(List.of("tar", "xzf", distribution.toString(), "-C", dir.toString()), dir, Duration.ofMinutes(2));
+        try (var entries = Files.list(dir)) {
+            return new KarafProcess(entries.findFirst().orElseThrow());
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path data(String relative) {
+        return home.resolve("data").resolve(relative);
+    }
+
+    /** Starts Karaf in the background and waits until its console answers. */
+    void start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("KARAF_EXEC", "exec"); // the script becomes the JVM: its pid is the JVM's
+        process = pb.start();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> client("courier:services").contains("Name"));
+    }
+
+    /** Runs one console command through {@code bin/client}; returns what it printed. */
+    String client(String command) throws IOException, InterruptedException {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("Karaf is not running");
+        }
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", USER, "-p", PASSWORD, "-b")
+                .directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process client = pb.start();
+        client.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().close();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!client.waitFor(60, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+        }
+        return out;
+    }
+
+    /** Kills the JVM with SIGKILL, as a crash or a power cut would end it. */
+    void kill9() throws InterruptedException {
+        ProcessHandle jvm = process.toHandle();
+        jvm.destroyForcibly();
+        jvm.onExit().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+        process = null;
+    }
+
+    /** Stops Karaf cleanly; kills it if it has not stopped within a minute. */
+    void stop() throws IOException, InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        run(List.of(home.resolve("bin/stop").toString()), home, Duration.ofMinutes(1));
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill9();
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill9();
+        }
+    }
+
+    private static void run(List<String> command, Path dir, Duration timeout) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(command + " did not finish within " + timeout);
+        }
+    }
+
+    static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
