@@ -25,6 +25,11 @@ final class SubscriptionWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
     private static final long STORE_RETRY_MIN_MS = 1_000;
     private static final long STORE_RETRY_MAX_MS = 30_000;
+    /**
+     * A batch is acknowledged after at most this long, even if not all of it was delivered: with a slow
+     * service, this bounds both what a crash redelivers and how long acknowledged work waits in memory.
+     */
+    static final long MAX_BATCH_MS = 250;
 
     private final DeliveryEngine engine;
     private final SubscriptionRow subscription;
@@ -95,6 +100,9 @@ final class SubscriptionWorker implements Runnable {
         inFlight.set(batch.size());
         BatchOutcome outcome = new BatchOutcome();
         for (DueDelivery d : batch) {
+            if (System.currentTimeMillis() - now > MAX_BATCH_MS) {
+                break; // the rest stays pending, fetched again by the next run
+            }
             if (d.nextAttemptAt() > now) { // ordered: the head is not due yet
                 wakeAt(d.nextAttemptAt());
                 break;
