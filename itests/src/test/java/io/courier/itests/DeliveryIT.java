@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,12 +16,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.inject.Inject;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.courier.api.PubSubMessage;
 import io.courier.api.PublishOptions;
@@ -34,6 +39,9 @@ import io.courier.pubsub.TopicInfo;
 public class DeliveryIT extends CourierTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
 
     @Test
     public void aServiceFailingThreeTimesGetsTheMessageOnceOnTheFourthAttempt() {
@@ -145,6 +153,53 @@ public class DeliveryIT extends CourierTestSupport {
         await().atMost(WAIT).until(() -> late.received.size() == 1);
         assertEquals(fresh, late.received.get(0).msgId());
         assertEquals(0, topic("it.expiring").orElseThrow().depth());
+    }
+
+    @Test
+    public void orderedDeliveryHoldsTheQueueUntilTheFailingMessageSucceeds() {
+        unregister(register("it.ordered", new Recorder()));
+        String first = pubsub.publish("it.ordered", "first");
+        String second = pubsub.publish("it.ordered", "second");
+
+        Recorder ordered = new Recorder(2);
+        register("it.ordered", ordered, "courier.delivery.ordered", true, "courier.delivery.backoffInitialMs", 300L);
+        await().atMost(WAIT).until(() -> ordered.received.size() == 2);
+        assertEquals(List.of(first, second), ordered.ids());
+        assertEquals("the second message waited: it was tried once, after the first succeeded", 4,
+                ordered.calls.get());
+        assertEquals(3, ordered.received.get(0).attempt());
+        assertEquals(1, ordered.received.get(1).attempt());
+    }
+
+    @Test
+    public void unorderedDeliveryLetsOtherMessagesPassAFailingOne() {
+        unregister(register("it.unordered", new Recorder()));
+        String first = pubsub.publish("it.unordered", "first");
+        String second = pubsub.publish("it.unordered", "second");
+
+        Recorder unordered = new Recorder(1);
+        register("it.unordered", unordered, "courier.delivery.backoffInitialMs", 300L);
+        await().atMost(WAIT).until(() -> unordered.received.size() == 2);
+        assertEquals(List.of(second, first), unordered.ids());
+    }
+
+    @Test
+    public void aServiceDeliveryPolicyComesFromItsFactoryConfiguration() throws Exception {
+        Configuration config = configAdmin.createFactoryConfiguration("io.courier.delivery", "?");
+        config.update(new Hashtable<>(Map.of("service", "it.configured", "maxAttempts", "1")));
+        try {
+            Recorder failing = new Recorder(Integer.MAX_VALUE);
+            register("it.configured", failing);
+            await().atMost(WAIT).until(() -> admin.topics().stream().anyMatch(t -> t.name().equals("it.configured")));
+            // configured before the service registered: its first failure is its last
+            String id = pubsub.publish("it.configured", "x");
+            await().atMost(WAIT).until(() -> admin.browse("it.configured", true, 0, 10).stream()
+                    .anyMatch(m -> m.msgId().equals(id)));
+            assertEquals(1, admin.browse("it.configured", true, 0, 10).stream().filter(m -> m.msgId().equals(id))
+                    .findFirst().orElseThrow().attempts());
+        } finally {
+            config.delete();
+        }
     }
 
     @Test
