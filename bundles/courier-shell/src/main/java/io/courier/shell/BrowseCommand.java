@@ -3,7 +3,6 @@ package io.courier.shell;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -19,7 +18,7 @@ import io.courier.shell.completers.TopicNameCompleter;
 @Command(scope = "courier", name = "browse", description = "Lists the messages waiting for a service or a shared"
         + " topic, highest priority first, then dead letters, with their attempts and last error")
 @Service
-public class BrowseCommand implements Action {
+public class BrowseCommand extends TableCommand {
 
     @Reference
     private PubSubAdmin pubsub;
@@ -39,9 +38,6 @@ public class BrowseCommand implements Action {
 
     @Option(name = "--offset", description = "How many messages of each kind to skip (default 0)")
     private int offset;
-
-    @Option(name = "--no-format", description = "Plain output for scripts: no borders, no header")
-    private boolean noFormat;
 
     @Override
     public Object execute() {
@@ -74,7 +70,7 @@ public class BrowseCommand implements Action {
                     Format.time(m.publishedAt()), m.attempts(), m.dead() ? "-" : Format.time(m.nextAttemptAt()),
                     Format.text(m.lastError(), 60), Format.cut(m.dataPreview(), 30));
         }
-        table.print(System.out, !noFormat);
+        print(table);
         return null;
     }
 }

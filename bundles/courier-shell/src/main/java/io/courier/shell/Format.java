@@ -5,6 +5,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
+import io.courier.core.Json;
+
 /** How the commands show values: local times to the millisecond, empty values as "-", long text cut. */
 final class Format {
 
@@ -12,6 +14,20 @@ final class Format {
             .withZone(ZoneId.systemDefault());
 
     private Format() {
+    }
+
+    /**
+     * Parses a JSON argument.
+     *
+     * @throws IllegalArgumentException naming the argument and showing how to quote it
+     */
+    static Object json(String what, String text) {
+        try {
+            return Json.read(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The " + what + " is " + e.getMessage()
+                    + "; quote it, for example '{\"a\":1}'");
+        }
     }
 
     static String time(Instant t) {

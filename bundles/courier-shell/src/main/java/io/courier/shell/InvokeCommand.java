@@ -30,12 +30,7 @@ public class InvokeCommand implements Action {
 
     @Override
     public Object execute() {
-        Object payload;
-        try {
-            payload = json == null ? null : Json.read(json);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The payload is " + e.getMessage() + "; quote it, for example '{\"a\":1}'");
-        }
+        Object payload = json == null ? null : Format.json("payload", json);
         Object response;
         try {
             response = registry.invoke(service, payload);

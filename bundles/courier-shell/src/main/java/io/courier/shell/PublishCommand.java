@@ -12,7 +12,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import io.courier.api.PubSub;
 import io.courier.api.PublishOptions;
-import io.courier.core.Json;
 import io.courier.shell.completers.TopicNameCompleter;
 
 @Command(scope = "courier", name = "publish", description = "Publishes a durable message to a service or a shared"
@@ -41,12 +40,7 @@ public class PublishCommand implements Action {
 
     @Override
     public Object execute() {
-        Object data;
-        try {
-            data = Json.read(json);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The data is " + e.getMessage() + "; quote it, for example '{\"a\":1}'");
-        }
+        Object data = Format.json("data", json);
         PublishOptions.Builder options = PublishOptions.builder().priority(priority).correlationId(correlationId);
         if (expirationMs != null) {
             options.expiration(Duration.ofMillis(expirationMs));

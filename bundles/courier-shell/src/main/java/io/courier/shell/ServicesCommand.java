@@ -4,9 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -19,16 +17,13 @@ import io.courier.pubsub.SubscriptionInfo;
 @Command(scope = "courier", name = "services", description = "Lists the Courier services: registered now or known from"
         + " earlier registrations, with their queue depth and dead letters")
 @Service
-public class ServicesCommand implements Action {
+public class ServicesCommand extends TableCommand {
 
     @Reference
     private ServiceRegistry registry;
 
     @Reference
     private PubSubAdmin pubsub;
-
-    @Option(name = "--no-format", description = "Plain output for scripts: no borders, no header")
-    private boolean noFormat;
 
     @Override
     public Object execute() {
@@ -54,7 +49,7 @@ public class ServicesCommand implements Action {
                     s.map(RegisteredService::bundleVersion).orElse("-"),
                     s.isPresent() ? "active" : "unregistered", q[0], q[1]);
         });
-        table.print(System.out, !noFormat);
+        print(table);
         return null;
     }
 }

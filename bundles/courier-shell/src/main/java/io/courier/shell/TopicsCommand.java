@@ -1,8 +1,6 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -13,13 +11,10 @@ import io.courier.pubsub.TopicInfo;
 @Command(scope = "courier", name = "topics", description = "Lists the topics with their depth (pending), in-flight"
         + " and dead deliveries and their last message")
 @Service
-public class TopicsCommand implements Action {
+public class TopicsCommand extends TableCommand {
 
     @Reference
     private PubSubAdmin pubsub;
-
-    @Option(name = "--no-format", description = "Plain output for scripts: no borders, no header")
-    private boolean noFormat;
 
     @Override
     public Object execute() {
@@ -38,7 +33,7 @@ public class TopicsCommand implements Action {
                     t.depth(), t.inFlight(), t.dead(), t.lastMsgId().orElse("-"), Format.time(t.lastMsgAt()),
                     Format.text(t.lastPreview(), 40));
         }
-        table.print(System.out, !noFormat);
+        print(table);
         return null;
     }
 }
