@@ -62,8 +62,9 @@ public class Store {
             st.execute("SET FILES WRITE DELAY FALSE");
             st.execute("SET DATABASE DEFAULT TABLE TYPE CACHED");
             List<String> memoryTables = new ArrayList<>();
+            // TABLE_TYPE is always 'TABLE' in HSQLDB 2.7; MEMORY or CACHED is in HSQLDB_TYPE
             try (ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
-                    + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_TYPE = 'MEMORY' AND TABLE_NAME LIKE 'COURIER%'")) {
+                    + " WHERE TABLE_SCHEM = 'PUBLIC' AND HSQLDB_TYPE = 'MEMORY' AND TABLE_NAME LIKE 'COURIER%'")) {
                 while (rs.next()) {
                     memoryTables.add(rs.getString(1));
                 }
@@ -230,9 +231,11 @@ public class Store {
                         .setParameter("ids", done).getResultList();
                 em.createQuery("DELETE FROM DeliveryEntity d WHERE d.id IN :ids").setParameter("ids", done)
                         .executeUpdate();
-                em.createQuery("DELETE FROM MessageEntity m WHERE m.id IN :ids AND NOT EXISTS"
-                        + " (SELECT d FROM DeliveryEntity d WHERE d.message = m)").setParameter("ids", messageIds)
-                        .executeUpdate();
+                if (!messageIds.isEmpty()) { // empty if the deliveries were deleted meanwhile
+                    em.createQuery("DELETE FROM MessageEntity m WHERE m.id IN :ids AND NOT EXISTS"
+                            + " (SELECT d FROM DeliveryEntity d WHERE d.message = m)").setParameter("ids", messageIds)
+                            .executeUpdate();
+                }
                 em.createQuery("UPDATE SubscriptionEntity s SET s.delivered = s.delivered + :d,"
                         + " s.expired = s.expired + :e, s.lastDeliveryAt = :now WHERE s.id = :s")
                         .setParameter("d", (long) outcome.delivered().size())

@@ -25,7 +25,7 @@ public class TopicEntity {
     @Column(nullable = false)
     private long createdAt;
 
-    @Column(length = 64)
+    @Column(length = 200)
     private String lastMsgId;
 
     private long lastMsgAt;

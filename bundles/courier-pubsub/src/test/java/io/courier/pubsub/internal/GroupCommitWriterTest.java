@@ -1,0 +1,378 @@
+package io.courier.pubsub.internal;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import javax.persistence.EntityManagerFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.courier.api.PublishException;
+import io.courier.pubsub.internal.store.NewMessage;
+import io.courier.pubsub.internal.store.Store;
+import io.courier.pubsub.internal.store.SubscriptionRow;
+import io.courier.pubsub.internal.store.TestDatabase;
+
+class GroupCommitWriterTest {
+
+    private static final String GATE = "gate";
+
+    private TestDatabase db;
+    private GatedStore store;
+    private SubscriptionRow sub;
+    /** Every message the writer reported as stored, in the order it reported them. */
+    private final List<String> reported = new CopyOnWriteArrayList<>();
+    private GroupCommitWriter writer;
+    private ExecutorService publishers;
+
+    /**
+     * A real store that records each insert's batch and holds the batch holding the {@value #GATE} message
+     * until released, so that publishers can queue up behind it and form the next batch.
+     */
+    static final class GatedStore extends Store {
+        final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        final CountDownLatch gateEntered = new CountDownLatch(1);
+        final CountDownLatch gateReleased = new CountDownLatch(1);
+
+        GatedStore(EntityManagerFactory emf) {
+            super(emf);
+        }
+
+        @Override
+        public void insert(List<NewMessage> messages) {
+            List<String> ids = messages.stream().map(NewMessage::msgId).toList();
+            batches.add(ids);
+            if (ids.contains(GATE) && gateReleased.getCount() > 0) {
+                gateEntered.countDown();
+                try {
+                    assertTrue(gateReleased.await(20, SECONDS), "the test never released the gate");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.insert(messages);
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.inMemory();
+        store = new GatedStore(db.emf());
+        store.prepare();
+        sub = store.ensureSubscriptions("svc", List.of("svc"), 1).get(0);
+        publishers = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.gateReleased.countDown();
+        if (writer != null) {
+            writer.stop();
+        }
+        publishers.shutdownNow();
+        db.close();
+    }
+
+    private GroupCommitWriter startWriter(Consumer<List<NewMessage>> onStored) {
+        writer = new GroupCommitWriter(store, onStored);
+        writer.start();
+        return writer;
+    }
+
+    private GroupCommitWriter startWriter() {
+        return startWriter(stored -> stored.forEach(m -> reported.add(m.msgId())));
+    }
+
+    private NewMessage message(String msgId, boolean chosen) {
+        return new NewMessage(msgId, chosen, sub.topicId(), List.of(sub.id()), "{\"id\":\"" + msgId + "\"}",
+                "application/json", 5, "corr", null, null, null, System.currentTimeMillis(), 0);
+    }
+
+    private List<String> storedIds() {
+        return db.query("SELECT MSGID FROM COURIER_MESSAGE").stream().map(r -> r.get(0)).toList();
+    }
+
+    /** Publishes on a thread of its own; the future ends when store() returns or throws. */
+    private Future<?> publishAsync(NewMessage m) {
+        return publishers.submit(() -> {
+            writer.store(m);
+            return null;
+        });
+    }
+
+    /** Holds the writer inside the insert of a batch, so that what is published next queues up. */
+    private Future<?> closeTheGate() throws InterruptedException {
+        Future<?> gate = publishAsync(message(GATE, true));
+        assertTrue(store.gateEntered.await(10, SECONDS), "the writer never started storing the gate message");
+        return gate;
+    }
+
+    /** Waits until each thread is parked waiting for its own message to be stored, i.e. has queued it. */
+    private static void awaitQueued(Set<Thread> threads) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> threads.stream()
+                .allMatch(t -> t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals(GroupCommitWriter.class.getName())
+                                && f.getMethodName().equals("store"))
+                        && Arrays.stream(t.getStackTrace())
+                                .anyMatch(f -> f.getClassName().startsWith("java.util.concurrent.CompletableFuture"))));
+    }
+
+    /**
+     * Publishes each message on a thread of its own, noting the thread. Each result, keyed "msgId#index",
+     * completes when its store() returns, or fails with what it threw.
+     */
+    private Map<String, CompletableFuture<Void>> publishAllAsync(List<NewMessage> messages, Set<Thread> threads) {
+        Map<String, CompletableFuture<Void>> results = new LinkedHashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            NewMessage m = messages.get(i);
+            CompletableFuture<Void> result = new CompletableFuture<>();
+            results.put(m.msgId() + "#" + i, result);
+            publishers.execute(() -> {
+                threads.add(Thread.currentThread());
+                try {
+                    writer.store(m);
+                    result.complete(null);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads.size() == messages.size());
+        return results;
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> result) {
+        return assertThrows(ExecutionException.class, () -> result.get(10, SECONDS)).getCause();
+    }
+
+    // ---- tests -----------------------------------------------------------------------------------------
+
+    @Test
+    void concurrentPublishersAllReturnAndEveryMessageIsStoredExactlyOnce() throws Exception {
+        startWriter();
+        int threads = 16;
+        int perThread = 50;
+        CountDownLatch start = new CountDownLatch(1);
+        Set<String> seenWhenReturning = ConcurrentHashMap.newKeySet();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(publishers.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    String id = "t" + thread + "-m" + i;
+                    writer.store(message(id, i % 2 == 0));
+                    // store() returns once the message is committed and its subscribers were woken.
+                    if (reported.contains(id)) {
+                        seenWhenReturning.add(id);
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(20, SECONDS); // every publisher returns, none fails
+        }
+
+        Set<String> expected = new HashSet<>();
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                expected.add("t" + t + "-m" + i);
+            }
+        }
+        List<String> stored = storedIds();
+        assertEquals(threads * perThread, stored.size());
+        assertEquals(expected, new HashSet<>(stored));
+        assertEquals(threads * perThread, store.countMessages());
+        assertEquals(threads * perThread, store.queueCounts().get(sub.id()).pending(), "one delivery per message");
+        assertEquals(threads * perThread, reported.size(), "onStored saw each message once");
+        assertEquals(expected, new HashSet<>(reported));
+        assertEquals(expected, seenWhenReturning, "onStored ran before the publisher returned");
+        int insertedInBatches = store.batches.stream().mapToInt(List::size).sum();
+        assertEquals(threads * perThread, insertedInBatches, "no message inserted twice");
+        assertTrue(store.batches.stream().allMatch(b -> b.size() <= GroupCommitWriter.MAX_BATCH));
+    }
+
+    @Test
+    void publishersQueuedDuringACommitShareTheNextOne() throws Exception {
+        startWriter();
+        Future<?> gate = closeTheGate();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        List<NewMessage> messages = List.of(message("q1", true), message("q2", false), message("q3", true),
+                message("q4", false), message("q5", true));
+        Map<String, CompletableFuture<Void>> results = publishAllAsync(messages, threads);
+        awaitQueued(threads);
+
+        store.gateReleased.countDown();
+
+        gate.get(10, SECONDS);
+        for (CompletableFuture<Void> f : results.values()) {
+            assertNull(f.get(10, SECONDS));
+        }
+        assertEquals(2, store.batches.size(), "batches: " + store.batches);
+        assertEquals(Set.of("q1", "q2", "q3", "q4", "q5"), new HashSet<>(store.batches.get(1)),
+                "the five queued publishes are committed together");
+        assertEquals(Set.of(GATE, "q1", "q2", "q3", "q4", "q5"), new HashSet<>(storedIds()));
+    }
+
+    @Test
+    void aDuplicateIdFailsOnlyItsPublisherWhileTheRestOfTheBatchIsStored() throws Exception {
+        startWriter();
+        writer.store(message("taken", true));
+        reported.clear();
+        Future<?> gate = closeTheGate();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        List<NewMessage> messages = List.of(message("ok-1", true), message("ok-2", false), message("taken", true),
+                message("ok-3", true), message("ok-4", false));
+        Map<String, CompletableFuture<Void>> results = publishAllAsync(messages, threads);
+        awaitQueued(threads);
+
+        store.gateReleased.countDown();
+
+        gate.get(10, SECONDS);
+        for (String ok : List.of("ok-1#0", "ok-2#1", "ok-3#3", "ok-4#4")) {
+            assertNull(results.get(ok).get(10, SECONDS), ok);
+        }
+        Throwable failure = failureOf(results.get("taken#2"));
+        assertTrue(store.batches.stream().anyMatch(b -> new HashSet<>(b).equals(
+                Set.of("ok-1", "ok-2", "taken", "ok-3", "ok-4"))), "the five were tried as one batch: " + store.batches);
+        assertInstanceOf(PublishException.class, failure);
+        assertTrue(failure.getMessage().contains("'taken'") && failure.getMessage().contains("already in use"),
+                failure.getMessage());
+
+        List<String> stored = storedIds();
+        assertEquals(6, stored.size());
+        assertEquals(Set.of("taken", GATE, "ok-1", "ok-2", "ok-3", "ok-4"), new HashSet<>(stored));
+        assertEquals(Set.of(GATE, "ok-1", "ok-2", "ok-3", "ok-4"), new HashSet<>(reported));
+        assertEquals(5, reported.size(), "the refused duplicate is not reported as stored");
+    }
+
+    @Test
+    void ofTwoPublishersChoosingTheSameNewIdInOneBatchExactlyOneSucceeds() throws Exception {
+        startWriter();
+        Future<?> gate = closeTheGate();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        List<NewMessage> messages = List.of(message("twin", true), message("other", false), message("twin", true));
+        Map<String, CompletableFuture<Void>> results = publishAllAsync(messages, threads);
+        awaitQueued(threads);
+
+        store.gateReleased.countDown();
+
+        gate.get(10, SECONDS);
+        assertNull(results.get("other#1").get(10, SECONDS));
+        List<Throwable> twinFailures = new ArrayList<>();
+        for (String key : List.of("twin#0", "twin#2")) {
+            try {
+                results.get(key).get(10, SECONDS);
+            } catch (ExecutionException e) {
+                twinFailures.add(e.getCause());
+            }
+        }
+        assertEquals(1, twinFailures.size(), "exactly one of the two twins fails");
+        assertTrue(store.batches.stream().anyMatch(b -> b.stream().sorted().toList().equals(List.of("other", "twin", "twin"))),
+                "tried as one batch: " + store.batches);
+        assertInstanceOf(PublishException.class, twinFailures.get(0));
+        assertEquals(Map.of(GATE, 1L, "twin", 1L, "other", 1L),
+                storedIds().stream().collect(Collectors.groupingBy(id -> id, Collectors.counting())));
+    }
+
+    @Test
+    void aStorageFailureIsAPublishExceptionAndNothingIsReported() {
+        Store failing = new Store(db.emf()) {
+            @Override
+            public void insert(List<NewMessage> messages) {
+                throw new IllegalStateException("disk full");
+            }
+        };
+        writer = new GroupCommitWriter(failing, stored -> stored.forEach(m -> reported.add(m.msgId())));
+        writer.start();
+
+        PublishException e = assertThrows(PublishException.class, () -> writer.store(message("m", false)));
+
+        assertTrue(e.getMessage().contains("disk full") && e.getMessage().contains("nothing was published"),
+                e.getMessage());
+        assertEquals(List.of(), reported);
+        assertEquals(0, store.countMessages());
+    }
+
+    @Test
+    void aFailingWakeUpDoesNotFailThePublish() {
+        startWriter(stored -> {
+            throw new IllegalStateException("delivery engine gone");
+        });
+
+        writer.store(message("m1", true));
+
+        assertEquals(List.of("m1"), storedIds());
+    }
+
+    @Test
+    void afterStopStoreIsRefusedAndNothingIsStored() {
+        startWriter();
+        writer.store(message("before", true));
+        writer.stop();
+
+        PublishException e = assertThrows(PublishException.class, () -> writer.store(message("after", true)));
+
+        assertTrue(e.getMessage().contains("not stored"), e.getMessage());
+        assertEquals(List.of("before"), storedIds());
+        assertEquals(List.of("before"), reported);
+    }
+
+    @Test
+    void stopStoresWhatIsAlreadyQueued() throws Exception {
+        startWriter();
+        Future<?> gate = closeTheGate();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        List<NewMessage> messages = List.of(message("s1", true), message("s2", false), message("s3", true));
+        Map<String, CompletableFuture<Void>> results = publishAllAsync(messages, threads);
+        awaitQueued(threads);
+        Thread[] stopper = new Thread[1];
+        Future<?> stop = publishers.submit(() -> {
+            stopper[0] = Thread.currentThread();
+            writer.stop();
+            return null;
+        });
+        // stop() has stopped accepting and now waits for the writer thread to finish the queue.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stopper[0] != null
+                && stopper[0].getState() == Thread.State.TIMED_WAITING
+                && Arrays.stream(stopper[0].getStackTrace()).anyMatch(f -> f.getMethodName().equals("join")));
+        assertThrows(PublishException.class, () -> writer.store(message("late", true)));
+
+        store.gateReleased.countDown();
+
+        stop.get(20, SECONDS);
+        gate.get(10, SECONDS);
+        for (CompletableFuture<Void> f : results.values()) {
+            assertNull(f.get(10, SECONDS), "a publish queued before stop() is stored");
+        }
+        assertEquals(Set.of(GATE, "s1", "s2", "s3"), new HashSet<>(storedIds()));
+    }
+}

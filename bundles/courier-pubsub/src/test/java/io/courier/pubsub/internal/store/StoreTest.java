@@ -1,0 +1,571 @@
+package io.courier.pubsub.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.courier.api.PublishOptions;
+
+class StoreTest {
+
+    private TestDatabase db;
+    private Store store;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.inMemory();
+        store = db.preparedStore();
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** A message with a generated-style id, published at the given time to every given subscription. */
+    private static NewMessage message(String msgId, int priority, long publishedAt, SubscriptionRow... subs) {
+        return message(msgId, false, priority, publishedAt, 0, subs);
+    }
+
+    private static NewMessage message(String msgId, boolean chosen, int priority, long publishedAt, long expiresAt,
+            SubscriptionRow... subs) {
+        return new NewMessage(msgId, chosen, subs[0].topicId(), Arrays.stream(subs).map(SubscriptionRow::id).toList(),
+                "{\"id\":\"" + msgId + "\"}", "application/json", priority, "corr-" + msgId.hashCode(),
+                "reply-" + msgId.hashCode(), "client-" + msgId.hashCode(), "publisher-svc", publishedAt, expiresAt);
+    }
+
+    private static NewMessage chosen(String msgId, SubscriptionRow sub) {
+        return message(msgId, true, 5, 1_000, 0, sub);
+    }
+
+    private SubscriptionRow subscribe(String subscriber, String topic) {
+        List<SubscriptionRow> rows = store.ensureSubscriptions(subscriber, List.of(topic), 1);
+        assertEquals(1, rows.size());
+        return rows.get(0);
+    }
+
+    private static List<String> ids(List<DueDelivery> deliveries) {
+        return deliveries.stream().map(DueDelivery::msgId).toList();
+    }
+
+    private List<String> due(SubscriptionRow sub, long now, boolean ordered) {
+        return ids(store.fetchDue(sub.id(), now, 100, ordered));
+    }
+
+    private DueDelivery only(SubscriptionRow sub, String msgId) {
+        return store.fetchDue(sub.id(), Long.MAX_VALUE, 1_000, true).stream().filter(d -> d.msgId().equals(msgId))
+                .findFirst().orElseThrow(() -> new AssertionError("no delivery of " + msgId));
+    }
+
+    private static BatchOutcome delivered(long... deliveryIds) {
+        BatchOutcome o = new BatchOutcome();
+        Arrays.stream(deliveryIds).forEach(o::delivered);
+        return o;
+    }
+
+    private static BatchOutcome expired(long... deliveryIds) {
+        BatchOutcome o = new BatchOutcome();
+        Arrays.stream(deliveryIds).forEach(o::expired);
+        return o;
+    }
+
+    private static BatchOutcome failed(long deliveryId, int attempts, long next, boolean dead, String error) {
+        BatchOutcome o = new BatchOutcome();
+        o.failed(new BatchOutcome.Failure(deliveryId, attempts, next, dead, error));
+        return o;
+    }
+
+    private SubscriptionStats stats(SubscriptionRow sub) {
+        return store.subscriptionStats().stream().filter(s -> s.id() == sub.id()).findFirst().orElseThrow();
+    }
+
+    private TopicFacts facts(String topic) {
+        return store.topicFacts().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
+    }
+
+    // ---- prepare ---------------------------------------------------------------------------------------
+
+    @Test
+    void prepareCreatesTheTablesAndMayRunAgain() {
+        assertEquals(Set.of("COURIER_TOPIC", "COURIER_SUBSCRIPTION", "COURIER_MESSAGE", "COURIER_DELIVERY"),
+                db.query("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
+                        + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
+                        .map(r -> r.get(0)).collect(Collectors.toSet()));
+        assertEquals(List.of(), store.loadTopics());
+        assertEquals(0, store.countMessages());
+
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("m1", 5, 1_000, sub)));
+        db.newStore().prepare(); // as on every restart of pub/sub
+
+        assertEquals(1, store.countMessages());
+        assertEquals(List.of("m1"), due(sub, 1_000, false));
+    }
+
+    @Test
+    void prepareTurnsOffTheWriteDelayOfAnExistingFileDatabase(@TempDir Path dir) {
+        try (TestDatabase files = TestDatabase.inFiles(dir)) {
+            String writeDelay = "SELECT PROPERTY_VALUE FROM INFORMATION_SCHEMA.SYSTEM_PROPERTIES"
+                    + " WHERE PROPERTY_NAME = 'hsqldb.write_delay'";
+            String writeDelayMillis = "SELECT PROPERTY_VALUE FROM INFORMATION_SCHEMA.SYSTEM_PROPERTIES"
+                    + " WHERE PROPERTY_NAME = 'hsqldb.write_delay_millis'";
+            // HSQLDB's defaults for a database created without settings: commits reach the disk up to 500 ms late.
+            assertEquals("true", files.value(writeDelay));
+            assertNotEquals("0", files.value(writeDelayMillis));
+
+            files.newStore().prepare();
+
+            assertEquals("false", files.value(writeDelay));
+            assertEquals("0", files.value(writeDelayMillis));
+            // Tables created from now on are CACHED (on disk).
+            assertEquals("CACHED", files.value("SELECT PROPERTY_VALUE FROM INFORMATION_SCHEMA.SYSTEM_PROPERTIES"
+                    + " WHERE PROPERTY_NAME = 'hsqldb.default_table_type'"));
+        }
+    }
+
+    @Test
+    void prepareKeepsTheCourierTablesOnDiskInAFileDatabase(@TempDir Path dir) {
+        try (TestDatabase files = TestDatabase.inFiles(dir)) {
+            files.newStore().prepare();
+
+            // HSQLDB 2.7 reports TABLE_TYPE = 'TABLE' for every table; MEMORY or CACHED is in HSQLDB_TYPE.
+            Map<String, String> kinds = files.query("SELECT TABLE_NAME, HSQLDB_TYPE FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
+                    + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
+                    .collect(Collectors.toMap(r -> r.get(0), r -> r.get(1)));
+            assertEquals(Map.of("COURIER_TOPIC", "CACHED", "COURIER_SUBSCRIPTION", "CACHED", "COURIER_MESSAGE",
+                    "CACHED", "COURIER_DELIVERY", "CACHED"), kinds);
+        }
+    }
+
+    // ---- topics and subscriptions ----------------------------------------------------------------------
+
+    @Test
+    void ensureSubscriptionsIsIdempotent() {
+        List<SubscriptionRow> first = store.ensureSubscriptions("orders", List.of("orders", "/orders/created"), 100);
+        List<SubscriptionRow> again = store.ensureSubscriptions("orders", List.of("orders", "/orders/created"), 200);
+
+        assertEquals(first, again);
+        assertNotEquals(first.get(0).id(), first.get(1).id());
+        List<TopicRow> topics = store.loadTopics();
+        assertEquals(2, topics.size());
+        assertEquals(List.of("/orders/created", "orders"), topics.stream().map(TopicRow::name).toList());
+        for (TopicRow t : topics) {
+            assertEquals(1, t.subscriptions().size(), t.toString());
+            assertEquals("orders", t.subscriptions().get(0).subscriber());
+            assertFalse(t.subscriptions().get(0).paused());
+        }
+        assertEquals(2, store.subscriptionStats().size());
+        assertEquals(100, facts("orders").createdAt(), "the second call must not recreate the topic");
+    }
+
+    @Test
+    void sharedTopicsAreMarkedSharedAndServiceTopicsAreNot() {
+        store.ensureSubscriptions("orders", List.of("orders", "/orders/created"), 1);
+
+        Map<String, Boolean> shared = store.loadTopics().stream()
+                .collect(Collectors.toMap(TopicRow::name, TopicRow::shared));
+        assertEquals(Map.of("orders", false, "/orders/created", true), shared);
+        assertTrue(facts("/orders/created").shared());
+        assertFalse(facts("orders").shared());
+        assertNull(facts("orders").lastMsgId());
+    }
+
+    @Test
+    void aSharedTopicGetsOneSubscriptionPerSubscriber() {
+        SubscriptionRow billing = subscribe("billing", "/orders");
+        SubscriptionRow shipping = subscribe("shipping", "/orders");
+        SubscriptionRow billingAgain = subscribe("billing", "/orders");
+
+        assertEquals(billing.topicId(), shipping.topicId());
+        assertNotEquals(billing.id(), shipping.id());
+        assertEquals(billing, billingAgain);
+        TopicRow topic = store.loadTopics().get(0);
+        assertEquals("/orders", topic.name());
+        assertTrue(topic.shared());
+        assertEquals(List.of("billing", "shipping"),
+                topic.subscriptions().stream().map(SubscriptionRow::subscriber).toList());
+    }
+
+    // ---- insert and fetch ------------------------------------------------------------------------------
+
+    @Test
+    void deliveriesComeHighestPriorityFirstThenInPublishOrder() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        // One insert per publish: within one insert (a group commit) the publishers were concurrent.
+        String[] ids = { "a", "b", "c", "d", "e", "f" };
+        int[] priorities = { 5, 9, 1, 9, 5, 1 };
+        for (int i = 0; i < ids.length; i++) {
+            store.insert(List.of(message(ids[i], priorities[i], 1_000 + i, sub)));
+        }
+
+        assertEquals(List.of("b", "d", "a", "e", "c", "f"), due(sub, 2_000, false));
+        assertEquals(List.of("b", "d", "a", "e", "c", "f"), due(sub, 2_000, true));
+        assertEquals(List.of("b", "d"), ids(store.fetchDue(sub.id(), 2_000, 2, false)));
+    }
+
+    @Test
+    void aFetchedDeliveryCarriesTheWholeMessage() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(new NewMessage("m-1", true, sub.topicId(), List.of(sub.id()), "{\"total\":12.5}",
+                "text/plain", 7, "corr", "prev", "client-9", "shop", 1_000, 61_000)));
+
+        DueDelivery d = store.fetchDue(sub.id(), 1_000, 10, false).get(0);
+
+        assertEquals(sub.id(), d.subscriptionId());
+        assertEquals("PENDING", d.state());
+        assertFalse(d.dead());
+        assertEquals(0, d.attempts());
+        assertEquals(1_000, d.nextAttemptAt());
+        assertNull(d.lastError());
+        assertEquals("m-1", d.msgId());
+        assertEquals(sub.topicId(), d.topicId());
+        assertEquals("{\"total\":12.5}", d.data());
+        assertEquals("text/plain", d.mimeType());
+        assertEquals(7, d.priority());
+        assertEquals("corr", d.correlationId());
+        assertEquals("prev", d.inReplyTo());
+        assertEquals("client-9", d.extClientId());
+        assertEquals("shop", d.publisher());
+        assertEquals(1_000, d.publishedAt());
+        assertEquals(61_000, d.expiresAt());
+        assertFalse(d.expiredAt(60_999));
+        assertTrue(d.expiredAt(61_000));
+    }
+
+    @Test
+    void aMessageToASharedTopicHasOneDeliveryPerSubscription() {
+        SubscriptionRow billing = subscribe("billing", "/orders");
+        SubscriptionRow shipping = subscribe("shipping", "/orders");
+        SubscriptionRow other = subscribe("audit", "audit");
+
+        store.insert(List.of(message("o1", 5, 1_000, billing, shipping)));
+
+        assertEquals(List.of("o1"), due(billing, 1_000, false));
+        assertEquals(List.of("o1"), due(shipping, 1_000, false));
+        assertEquals(List.of(), due(other, 1_000, false));
+        assertEquals(1, store.countMessages());
+    }
+
+    @Test
+    void unorderedFetchReturnsOnlyDueDeliveries() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 9, 1_000, sub)));
+        store.insert(List.of(message("b", 5, 1_000, sub)));
+        store.insert(List.of(message("later", 5, 3_000, sub)));
+        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
+
+        assertEquals(List.of("b"), due(sub, 2_000, false));
+        assertEquals(List.of("b", "later"), due(sub, 3_000, false));
+        assertEquals(List.of("a", "b", "later"), due(sub, 5_000, false));
+    }
+
+    @Test
+    void orderedFetchReturnsTheHeadEvenWhenItIsNotDue() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
+        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
+
+        List<DueDelivery> head = store.fetchDue(sub.id(), 2_000, 100, true);
+
+        assertEquals(List.of("a", "b"), ids(head));
+        assertEquals(5_000, head.get(0).nextAttemptAt());
+        assertEquals(1, head.get(0).attempts());
+    }
+
+    @Test
+    void nextAttemptAtAndMakeDueNow() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        assertEquals(Optional.empty(), store.nextAttemptAt(sub.id()));
+        for (String id : List.of("a", "b", "c")) {
+            store.insert(List.of(message(id, 5, 1_000, sub)));
+        }
+        BatchOutcome o = new BatchOutcome();
+        o.failed(new BatchOutcome.Failure(only(sub, "a").deliveryId(), 1, 9_000, false, "x"));
+        o.failed(new BatchOutcome.Failure(only(sub, "b").deliveryId(), 1, 8_000, false, "x"));
+        o.failed(new BatchOutcome.Failure(only(sub, "c").deliveryId(), 10, 1_500, true, "x"));
+        store.complete(sub.id(), o, 1_500);
+
+        assertEquals(Optional.of(8_000L), store.nextAttemptAt(sub.id()), "the dead delivery does not count");
+        assertEquals(List.of(), due(sub, 2_000, false));
+
+        assertEquals(2, store.makeDueNow(sub.id(), 2_000));
+
+        assertEquals(List.of("a", "b"), due(sub, 2_000, false));
+        assertEquals(Optional.of(2_000L), store.nextAttemptAt(sub.id()));
+        assertEquals(0, store.makeDueNow(sub.id(), 2_000));
+        assertEquals(1, store.queueCounts().get(sub.id()).dead(), "a dead letter stays dead");
+    }
+
+    // ---- complete --------------------------------------------------------------------------------------
+
+    @Test
+    void aDeliveredDeliveryIsDeletedWithItsMessage() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub)));
+
+        store.complete(sub.id(), delivered(only(sub, "a").deliveryId()), 2_000);
+
+        assertEquals(List.of("b"), due(sub, 2_000, false));
+        assertEquals(1, store.countMessages());
+        assertEquals("0", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE WHERE MSGID = 'a'"));
+        SubscriptionStats s = stats(sub);
+        assertEquals(1, s.delivered());
+        assertEquals(0, s.expired());
+        assertEquals(2_000, s.lastDeliveryAt());
+    }
+
+    @Test
+    void anExpiredDeliveryIsDeletedAndCounted() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", true, 5, 1_000, 1_500, sub)));
+
+        store.complete(sub.id(), expired(only(sub, "a").deliveryId()), 2_000);
+
+        assertEquals(List.of(), due(sub, 2_000, true));
+        assertEquals(0, store.countMessages());
+        assertEquals(0, stats(sub).delivered());
+        assertEquals(1, stats(sub).expired());
+    }
+
+    @Test
+    void aMessageOnASharedTopicStaysUntilEverySubscriptionIsDone() {
+        SubscriptionRow billing = subscribe("billing", "/orders");
+        SubscriptionRow shipping = subscribe("shipping", "/orders");
+        store.insert(List.of(message("o1", 5, 1_000, billing, shipping)));
+
+        store.complete(billing.id(), delivered(only(billing, "o1").deliveryId()), 2_000);
+
+        assertEquals(1, store.countMessages(), "shipping has not had it yet");
+        assertEquals(List.of(), due(billing, 2_000, false));
+        DueDelivery forShipping = only(shipping, "o1");
+        assertEquals("{\"id\":\"o1\"}", forShipping.data());
+
+        store.complete(shipping.id(), expired(forShipping.deliveryId()), 3_000);
+
+        assertEquals(0, store.countMessages());
+        assertEquals(1, stats(billing).delivered());
+        assertEquals(0, stats(billing).expired());
+        assertEquals(0, stats(shipping).delivered());
+        assertEquals(1, stats(shipping).expired());
+    }
+
+    @Test
+    void aFailureRecordsAttemptsNextAttemptAndError() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 5, 1_000, sub)));
+
+        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 3, 9_000, false,
+                "java.io.IOException: connection refused"), 1_500);
+
+        DueDelivery d = only(sub, "a");
+        assertEquals("PENDING", d.state());
+        assertEquals(3, d.attempts());
+        assertEquals(9_000, d.nextAttemptAt());
+        assertEquals(1_500, d.lastAttemptAt());
+        assertEquals("java.io.IOException: connection refused", d.lastError());
+        assertEquals(1, store.countMessages());
+        assertEquals(0, stats(sub).delivered());
+        assertEquals(0, stats(sub).lastDeliveryAt(), "a failure is not a delivery");
+    }
+
+    @Test
+    void longErrorsAreTruncatedTo2000Characters() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("long", 5, 1_000, sub), message("exact", 5, 1_000, sub)));
+        BatchOutcome o = new BatchOutcome();
+        o.failed(new BatchOutcome.Failure(only(sub, "long").deliveryId(), 1, 2_000, false, "e".repeat(10_000)));
+        o.failed(new BatchOutcome.Failure(only(sub, "exact").deliveryId(), 1, 2_000, false, "x".repeat(2_000)));
+
+        store.complete(sub.id(), o, 1_500);
+
+        String truncated = only(sub, "long").lastError();
+        assertEquals(2_000, truncated.length());
+        assertEquals("e".repeat(1_999) + "…", truncated);
+        assertEquals("x".repeat(2_000), only(sub, "exact").lastError());
+    }
+
+    @Test
+    void aDeadDeliveryIsKeptButNoLongerFetched() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
+
+        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+
+        assertEquals(List.of("b"), due(sub, 2_000, false));
+        assertEquals(List.of("b"), due(sub, 2_000, true), "a dead letter does not block an ordered queue");
+        List<DueDelivery> dead = store.browse(List.of(sub.id()), true, 0, 10);
+        assertEquals(List.of("a"), ids(dead));
+        assertEquals("DEAD", dead.get(0).state());
+        assertTrue(dead.get(0).dead());
+        assertEquals(10, dead.get(0).attempts());
+        assertEquals("gave up", dead.get(0).lastError());
+        assertEquals(2, store.countMessages(), "the dead letter's message is kept");
+        assertEquals(new QueueCounts(1, 1), store.queueCounts().get(sub.id()));
+    }
+
+    @Test
+    void oneOutcomeRecordsDeliveriesExpiriesAndFailuresTogether() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("ok", 5, 1_000, sub), message("old", 5, 1_000, sub), message("bad", 5, 1_000, sub),
+                message("worse", 5, 1_000, sub)));
+        BatchOutcome o = new BatchOutcome();
+        o.delivered(only(sub, "ok").deliveryId());
+        o.expired(only(sub, "old").deliveryId());
+        o.failed(new BatchOutcome.Failure(only(sub, "bad").deliveryId(), 1, 3_000, false, "retry me"));
+        o.failed(new BatchOutcome.Failure(only(sub, "worse").deliveryId(), 1, 2_000, true, "poison"));
+
+        store.complete(sub.id(), o, 2_000);
+
+        assertEquals(List.of("bad"), ids(store.browse(List.of(sub.id()), false, 0, 10)));
+        assertEquals(List.of("worse"), ids(store.browse(List.of(sub.id()), true, 0, 10)));
+        assertEquals(2, store.countMessages());
+        assertEquals(1, stats(sub).delivered());
+        assertEquals(1, stats(sub).expired());
+        assertEquals(2_000, stats(sub).lastDeliveryAt());
+    }
+
+    @Test
+    void anEmptyOutcomeChangesNothing() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 5, 1_000, sub)));
+
+        store.complete(sub.id(), new BatchOutcome(), 2_000);
+
+        assertEquals(List.of("a"), due(sub, 2_000, false));
+        assertEquals(0, stats(sub).lastDeliveryAt());
+    }
+
+    // ---- duplicate ids ---------------------------------------------------------------------------------
+
+    @Test
+    void aCallerChosenIdAlreadyStoredIsRefusedAndNothingOfTheBatchIsStored() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(chosen("order-1", sub)));
+
+        DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> store.insert(
+                List.of(message("fresh-1", 5, 2_000, sub), chosen("order-1", sub), message("fresh-2", 5, 2_000, sub))));
+
+        assertEquals("order-1", e.msgId());
+        assertTrue(e.getMessage().contains("order-1"), e.getMessage());
+        assertEquals(1, store.countMessages());
+        assertEquals(List.of("order-1"), due(sub, 5_000, false));
+        assertEquals("order-1", facts("svc").lastMsgId(), "the topic's last message is unchanged");
+    }
+
+    @Test
+    void aCallerChosenIdTwiceInOneBatchIsRefusedAndNothingIsStored() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+
+        DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> store.insert(
+                List.of(chosen("twin", sub), message("other", 5, 1_000, sub), chosen("twin", sub))));
+
+        assertEquals("twin", e.msgId());
+        assertEquals(0, store.countMessages());
+        assertEquals(List.of(), due(sub, 5_000, true));
+        assertEquals(QueueCounts.EMPTY, store.queueCounts().getOrDefault(sub.id(), QueueCounts.EMPTY));
+        assertNull(facts("svc").lastMsgId());
+    }
+
+    @Test
+    void aFreeCallerChosenIdIsStored() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(chosen("order-1", sub), chosen("order-2", sub)));
+        store.insert(List.of(chosen("order-3", sub)));
+        assertEquals(Set.of("order-1", "order-2", "order-3"), Set.copyOf(due(sub, 5_000, false)));
+        assertEquals(3, store.countMessages());
+    }
+
+    @Test
+    void aCallerChosenIdOfTheLongestAllowedLengthIsStored() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        String longest = "m".repeat(PublishOptions.MAX_ID_LENGTH);
+
+        store.insert(List.of(chosen(longest, sub)));
+
+        assertEquals(List.of(longest), due(sub, 5_000, false));
+        assertEquals(longest, facts("svc").lastMsgId());
+    }
+
+    // ---- what people see -------------------------------------------------------------------------------
+
+    @Test
+    void insertRecordsEachTopicsLastMessage() {
+        SubscriptionRow a = subscribe("svc-a", "svc-a");
+        SubscriptionRow b = subscribe("svc-b", "svc-b");
+        String bigData = "{\"text\":\"" + "z".repeat(300) + "\"}";
+        store.insert(List.of(message("a1", 5, 1_000, a),
+                new NewMessage("a2", false, a.topicId(), List.of(a.id()), bigData, "application/json", 5, "c", null,
+                        null, null, 1_001, 0),
+                message("b1", 5, 1_002, b)));
+
+        TopicFacts fa = facts("svc-a");
+        assertEquals("a2", fa.lastMsgId());
+        assertEquals(1_001, fa.lastMsgAt());
+        assertEquals(200, fa.lastPreview().length());
+        assertEquals(bigData.substring(0, 199) + "…", fa.lastPreview());
+        TopicFacts fb = facts("svc-b");
+        assertEquals("b1", fb.lastMsgId());
+        assertEquals("{\"id\":\"b1\"}", fb.lastPreview());
+    }
+
+    @Test
+    void queueCountsAndBrowseTellPendingFromDead() {
+        SubscriptionRow one = subscribe("one", "one");
+        SubscriptionRow two = subscribe("two", "two");
+        SubscriptionRow idle = subscribe("idle", "idle");
+        for (int i = 1; i <= 5; i++) {
+            store.insert(List.of(message("one-" + i, i == 4 ? 9 : 5, 1_000 + i, one)));
+        }
+        store.insert(List.of(message("two-1", 5, 1_000, two)));
+        BatchOutcome o = new BatchOutcome();
+        o.failed(new BatchOutcome.Failure(only(one, "one-2").deliveryId(), 3, 2_000, true, "dead"));
+        o.failed(new BatchOutcome.Failure(only(one, "one-5").deliveryId(), 3, 2_000, true, "dead"));
+        store.complete(one.id(), o, 2_000);
+
+        Map<Long, QueueCounts> counts = store.queueCounts();
+        assertEquals(new QueueCounts(3, 2), counts.get(one.id()));
+        assertEquals(new QueueCounts(1, 0), counts.get(two.id()));
+        assertFalse(counts.containsKey(idle.id()));
+
+        assertEquals(List.of("one-4", "one-1", "one-3"), ids(store.browse(List.of(one.id()), false, 0, 10)));
+        assertEquals(List.of("one-2", "one-5"), ids(store.browse(List.of(one.id()), true, 0, 10)));
+        assertEquals(List.of("one-4", "one-1", "one-3", "two-1"),
+                ids(store.browse(List.of(one.id(), two.id()), false, 0, 10)));
+        assertEquals(List.of("two-1"), ids(store.browse(List.of(two.id()), false, 0, 10)));
+        assertEquals(List.of(), ids(store.browse(List.of(two.id()), true, 0, 10)));
+        assertEquals(List.of(), store.browse(List.of(), false, 0, 10));
+    }
+
+    @Test
+    void browsePagesWithOffsetAndLimit() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        for (int i = 0; i < 7; i++) {
+            store.insert(List.of(message("m" + i, 5, 1_000 + i, sub)));
+        }
+
+        assertEquals(List.of("m0", "m1", "m2"), ids(store.browse(List.of(sub.id()), false, 0, 3)));
+        assertEquals(List.of("m3", "m4", "m5"), ids(store.browse(List.of(sub.id()), false, 3, 3)));
+        assertEquals(List.of("m6"), ids(store.browse(List.of(sub.id()), false, 6, 3)));
+        assertEquals(List.of(), ids(store.browse(List.of(sub.id()), false, 7, 3)));
+        assertEquals(7, store.browse(List.of(sub.id()), false, 0, 100).size());
+        assertEquals(7, store.countMessages(), "browsing does not consume");
+    }
+}
