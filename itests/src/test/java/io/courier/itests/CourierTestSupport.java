@@ -27,6 +27,7 @@ import org.ops4j.pax.exam.options.extra.VMOption;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
+import io.courier.api.Courier;
 import io.courier.api.PubSub;
 import io.courier.api.Service;
 import io.courier.core.ServiceRegistry;
@@ -52,6 +53,9 @@ public abstract class CourierTestSupport {
 
     @Inject
     protected ServiceRegistry registry;
+
+    @Inject
+    protected Courier courier;
 
     private final List<ServiceRegistration<Service>> registrations = new ArrayList<>();
 

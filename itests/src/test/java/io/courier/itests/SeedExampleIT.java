@@ -32,7 +32,7 @@ public class SeedExampleIT extends CourierTestSupport {
                 && registry.find("my.target").isPresent());
         long before = count(log);
 
-        Object response = registry.invoke("my.source", null);
+        Object response = courier.invoke("my.source", null);
 
         String msgId = (String) ((Map<?, ?>) response).get("msgId");
         assertTrue("my.source returns the id of the message it published", msgId != null && !msgId.isEmpty());

@@ -128,17 +128,17 @@ public final class PublishOptions {
         }
 
         public Builder correlationId(String correlationId) {
-            this.correlationId = checkId("correlation id", correlationId);
+            this.correlationId = Checks.id("correlation id", correlationId);
             return this;
         }
 
         public Builder inReplyTo(String inReplyTo) {
-            this.inReplyTo = checkId("in-reply-to", inReplyTo);
+            this.inReplyTo = Checks.id("in-reply-to", inReplyTo);
             return this;
         }
 
         public Builder extClientId(String extClientId) {
-            this.extClientId = checkId("external client id", extClientId);
+            this.extClientId = Checks.id("external client id", extClientId);
             return this;
         }
 
@@ -152,28 +152,12 @@ public final class PublishOptions {
         }
 
         public Builder msgId(String msgId) {
-            this.msgId = checkId("message id", msgId);
+            this.msgId = Checks.id("message id", msgId);
             return this;
         }
 
         public PublishOptions build() {
             return new PublishOptions(this);
-        }
-
-        private static String checkId(String what, String value) {
-            if (value == null) {
-                return null;
-            }
-            if (value.isBlank() || value.length() > MAX_ID_LENGTH) {
-                throw new IllegalArgumentException(
-                        what + " must be 1 to " + MAX_ID_LENGTH + " characters, not blank, got '" + value + "'");
-            }
-            for (int i = 0; i < value.length(); i++) {
-                if (Character.isISOControl(value.charAt(i))) {
-                    throw new IllegalArgumentException(what + " must not contain control characters");
-                }
-            }
-            return value;
         }
     }
 }

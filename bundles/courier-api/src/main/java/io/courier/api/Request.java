@@ -28,6 +28,12 @@ public interface Request {
     /** The name of the calling service, or empty when the call came from outside any service. */
     Optional<String> caller();
 
+    /**
+     * What this call answers: for a callback of an asynchronous invocation, the invocation's id; for a pub/sub
+     * delivery, the message's in-reply-to.
+     */
+    Optional<String> inReplyTo();
+
     /** The message being delivered, present when this call is a pub/sub delivery. */
     Optional<PubSubMessage> pubsubMessage();
 }

@@ -5,9 +5,7 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-import io.courier.api.AsyncInvocation;
-
-/** The Courier services registered now, by name. */
+/** The Courier services registered now, by name. Calls go through {@link io.courier.api.Courier}. */
 @ProviderType
 public interface ServiceRegistry {
 
@@ -24,18 +22,4 @@ public interface ServiceRegistry {
     void addListener(RegistryListener listener);
 
     void removeListener(RegistryListener listener);
-
-    /**
-     * Invokes a service synchronously as a caller outside any service.
-     *
-     * @see io.courier.api.Context#invoke(String, Object)
-     */
-    Object invoke(String name, Object payload);
-
-    /**
-     * Invokes a service asynchronously, in RAM, as a caller outside any service.
-     *
-     * @see io.courier.api.Context#invokeAsync(String, Object)
-     */
-    AsyncInvocation invokeAsync(String name, Object payload);
 }

@@ -1,16 +1,19 @@
 package io.courier.shell;
 
+import java.time.Duration;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import io.courier.api.InvocationException;
-import io.courier.api.ServiceNotFoundException;
+import io.courier.api.Courier;
+import io.courier.api.CourierException;
+import io.courier.api.InvokeOptions;
 import io.courier.core.Json;
-import io.courier.core.ServiceRegistry;
 import io.courier.shell.completers.ServiceNameCompleter;
 
 @Command(scope = "courier", name = "invoke", description = "Invokes a service synchronously and prints its response"
@@ -19,7 +22,10 @@ import io.courier.shell.completers.ServiceNameCompleter;
 public class InvokeCommand implements Action {
 
     @Reference
-    private ServiceRegistry registry;
+    private Courier courier;
+
+    @Option(name = "--timeout", description = "Milliseconds to wait for the response; by default, as long as it takes")
+    private Long timeoutMs;
 
     @Argument(index = 0, name = "service", required = true, description = "The service's name")
     @Completion(ServiceNameCompleter.class)
@@ -31,11 +37,13 @@ public class InvokeCommand implements Action {
     @Override
     public Object execute() {
         Object payload = json == null ? null : Format.json("payload", json);
+        InvokeOptions options = InvokeOptions.builder()
+                .timeout(timeoutMs == null ? null : Duration.ofMillis(timeoutMs)).build();
         Object response;
         try {
-            response = registry.invoke(service, payload);
-        } catch (ServiceNotFoundException | InvocationException e) {
-            throw e;
+            response = courier.invoke(service, payload, options);
+        } catch (CourierException e) {
+            throw e; // says itself what went wrong: unknown service, timeout, checked exception...
         } catch (RuntimeException e) {
             throw new IllegalStateException("Service '" + service + "' threw " + e, e);
         }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,16 +24,23 @@ final class AsyncPool {
     static final int QUEUE_CAPACITY = 10_000;
     private static final long DRAIN_SECONDS = 5;
 
-    private volatile ThreadPoolExecutor executor;
+    private final int capacity;
+    private final ThreadPoolExecutor executor;
 
-    void start() {
+    AsyncPool(int threads, int capacity) {
+        this.capacity = capacity;
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(capacity), daemonThreads("courier-async"));
+    }
+
+    /** Names threads prefix-1, prefix-2...; daemons, so that a stuck call never holds the JVM. */
+    static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> {
-                    Thread t = new Thread(r, "courier-async-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     CompletableFuture<Object> submit(String id, String name, Supplier<Object> call) {
@@ -47,7 +55,7 @@ final class AsyncPool {
                 }
             });
         } catch (RejectedExecutionException e) {
-            throw new RejectedInvocationException("The queue of asynchronous invocations is full (" + QUEUE_CAPACITY
+            throw new RejectedInvocationException("The queue of asynchronous invocations is full (" + capacity
                     + " waiting): '" + name + "' was not invoked; try again later or use pub/sub");
         }
         return response;

@@ -6,14 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.ComponentServiceObjects;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -24,24 +24,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.courier.api.AsyncInvocation;
-import io.courier.api.CourierException;
-import io.courier.api.InvocationException;
+import io.courier.api.AsyncOptions;
+import io.courier.api.Courier;
+import io.courier.api.InvokeOptions;
 import io.courier.api.Names;
-import io.courier.api.PublishOptions;
+import io.courier.api.Patterns;
+import io.courier.api.PubSub;
 import io.courier.api.Service;
-import io.courier.api.ServiceNotFoundException;
-import io.courier.core.Ids;
 import io.courier.core.PublishChannel;
 import io.courier.core.RegisteredService;
 import io.courier.core.RegistryListener;
 import io.courier.core.ServiceRegistry;
 
 /**
- * Tracks Courier services through the whiteboard pattern and invokes them. For each name, the registrations
- * are kept best first; the first is the one used, the others wait their turn.
+ * Tracks Courier services through the whiteboard pattern and offers the calls to them, as the OSGi service
+ * {@link Courier}, to code outside services. For each name, the registrations are kept best first; the first
+ * is the one used, the others wait their turn.
  */
-@Component(service = ServiceRegistry.class, immediate = true)
-public class CourierRegistry implements ServiceRegistry, Invoker {
+@Component(service = { ServiceRegistry.class, Courier.class }, immediate = true)
+public class CourierRegistry implements ServiceRegistry, Courier {
 
     private static final Logger LOG = LoggerFactory.getLogger(CourierRegistry.class);
 
@@ -58,16 +59,20 @@ public class CourierRegistry implements ServiceRegistry, Invoker {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile PublishChannel publishChannel;
 
-    private final AsyncPool asyncPool = new AsyncPool();
-
-    @Activate
-    void activate() {
-        asyncPool.start();
-    }
+    // Ready before the first service is bound, which DS may do before activation; threads start on first use.
+    private final AsyncPool asyncPool = new AsyncPool(AsyncPool.THREADS, AsyncPool.QUEUE_CAPACITY);
+    private final ScheduledExecutorService timer = Executors
+            .newSingleThreadScheduledExecutor(AsyncPool.daemonThreads("courier-timer"));
+    private final Invocations invocations = new Invocations(this::serviceObject, () -> publishChannel, asyncPool,
+            timer);
+    /** The calls of code outside services, through the OSGi service {@link Courier}. */
+    private final Courier outside = new CourierCalls(invocations, Caller.OUTSIDE);
 
     @Deactivate
     void deactivate() {
         asyncPool.stop();
+        invocations.stop();
+        timer.shutdownNow();
     }
 
     @Reference(service = Service.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -93,7 +98,7 @@ public class CourierRegistry implements ServiceRegistry, Invoker {
             }
         }
         changeCandidates(name, list -> {
-            ServiceEntry entry = new ServiceEntry(name, topics, properties, objects, this);
+            ServiceEntry entry = new ServiceEntry(name, topics, properties, objects, invocations);
             list.add(entry);
             list.sort(Comparator.naturalOrder());
             if (list.size() > 1) {
@@ -201,55 +206,28 @@ public class CourierRegistry implements ServiceRegistry, Invoker {
     }
 
     @Override
-    public Object invoke(String name, Object payload) {
-        return invoke(null, Ids.random(), name, payload);
+    public Object invoke(String name, Object payload, InvokeOptions options) {
+        return outside.invoke(name, payload, options);
     }
 
     @Override
-    public AsyncInvocation invokeAsync(String name, Object payload) {
-        return invokeAsync(null, Ids.random(), name, payload);
+    public AsyncInvocation invokeAsync(String name, Object payload, AsyncOptions options) {
+        return outside.invokeAsync(name, payload, options);
     }
 
     @Override
-    public Object invoke(String caller, String correlationId, String name, Object payload) {
-        Service service = serviceFor(name);
-        try {
-            return service.handle(new CourierRequest(payload, correlationId, caller, null),
-                    new CourierContext(this, name, correlationId));
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new InvocationException(name, e);
-        }
+    public Patterns patterns() {
+        return outside.patterns();
     }
 
     @Override
-    public AsyncInvocation invokeAsync(String caller, String correlationId, String name, Object payload) {
-        serviceFor(name);
-        String id = Ids.random();
-        CompletableFuture<Object> response = asyncPool.submit(id, name,
-                () -> invoke(caller, correlationId, name, payload));
-        return new Async(id, response);
+    public PubSub pubsub() {
+        return outside.pubsub();
     }
 
-    @Override
-    public String publish(String publisher, String correlationId, String name, Object data, PublishOptions options) {
-        PublishChannel channel = publishChannel;
-        if (channel == null) {
-            throw new CourierException("Courier pub/sub is not running: install the 'courier' feature");
-        }
-        PublishOptions withCorrelation = options.correlationId().isPresent() ? options
-                : options.toBuilder().correlationId(correlationId).build();
-        return channel.publish(publisher, name, data, withCorrelation);
-    }
-
-    private Service serviceFor(String name) {
+    private Service serviceObject(String name) {
         ServiceEntry entry = active.get(name);
-        Service service = entry == null ? null : entry.instance();
-        if (service == null) {
-            throw new ServiceNotFoundException(name);
-        }
-        return service;
+        return entry == null ? null : entry.instance();
     }
 
     private static List<String> stringsOf(Object value) {
@@ -265,12 +243,5 @@ public class CourierRegistry implements ServiceRegistry, Invoker {
             return list;
         }
         return List.of();
-    }
-
-    private record Async(String id, CompletableFuture<Object> responseFuture) implements AsyncInvocation {
-        @Override
-        public java.util.concurrent.CompletionStage<Object> response() {
-            return responseFuture;
-        }
     }
 }

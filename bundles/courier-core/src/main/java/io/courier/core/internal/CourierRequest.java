@@ -7,8 +7,8 @@ import io.courier.api.Request;
 import io.courier.core.Json;
 
 /** A request as handed to a service. */
-record CourierRequest(Object payload, String correlationId, String callerName, PubSubMessage message)
-        implements Request {
+record CourierRequest(Object payload, String correlationId, String callerName, String inReplyToId,
+        PubSubMessage message) implements Request {
 
     @Override
     public <T> T payloadAs(Class<T> type) {
@@ -18,6 +18,11 @@ record CourierRequest(Object payload, String correlationId, String callerName, P
     @Override
     public Optional<String> caller() {
         return Optional.ofNullable(callerName);
+    }
+
+    @Override
+    public Optional<String> inReplyTo() {
+        return Optional.ofNullable(inReplyToId);
     }
 
     @Override

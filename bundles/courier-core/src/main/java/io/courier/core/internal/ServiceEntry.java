@@ -24,11 +24,11 @@ final class ServiceEntry implements RegisteredService, Comparable<ServiceEntry> 
     private final List<String> subscriptions;
     private final Map<String, Object> properties;
     private final ComponentServiceObjects<Service> objects;
-    private final Invoker invoker;
+    private final Invocations invocations;
     private volatile Service instance;
 
     ServiceEntry(String name, List<String> subscriptions, Map<String, Object> properties,
-            ComponentServiceObjects<Service> objects, Invoker invoker) {
+            ComponentServiceObjects<Service> objects, Invocations invocations) {
         ServiceReference<Service> ref = objects.getServiceReference();
         this.name = name;
         this.serviceId = (Long) properties.get(Constants.SERVICE_ID);
@@ -37,7 +37,7 @@ final class ServiceEntry implements RegisteredService, Comparable<ServiceEntry> 
         this.subscriptions = List.copyOf(subscriptions);
         this.properties = Collections.unmodifiableMap(properties);
         this.objects = objects;
-        this.invoker = invoker;
+        this.invocations = invocations;
     }
 
     /** The service object, or null if the registration is gone. */
@@ -60,9 +60,7 @@ final class ServiceEntry implements RegisteredService, Comparable<ServiceEntry> 
         if (s == null) {
             throw new ServiceGoneException(name);
         }
-        String caller = message.publisher().orElse(null);
-        return s.handle(new CourierRequest(message.data(), message.correlationId(), caller, message),
-                new CourierContext(invoker, name, message.correlationId()));
+        return invocations.deliver(s, name, message);
     }
 
     @Override

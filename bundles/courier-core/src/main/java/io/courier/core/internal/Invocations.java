@@ -1,0 +1,213 @@
+package io.courier.core.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.api.AsyncInvocation;
+import io.courier.api.AsyncOptions;
+import io.courier.api.Courier;
+import io.courier.api.CourierException;
+import io.courier.api.InvocationDepthException;
+import io.courier.api.InvocationException;
+import io.courier.api.InvocationResult;
+import io.courier.api.InvocationTimeoutException;
+import io.courier.api.InvokeOptions;
+import io.courier.api.PubSubMessage;
+import io.courier.api.PublishOptions;
+import io.courier.api.RejectedInvocationException;
+import io.courier.api.Service;
+import io.courier.api.ServiceNotFoundException;
+import io.courier.core.Ids;
+import io.courier.core.PublishChannel;
+
+/**
+ * How calls reach services: synchronously on the caller's thread, with a timeout on a pool thread,
+ * asynchronously on the bounded pool with callbacks, and pub/sub deliveries. Every call goes through
+ * {@link #call}, which enforces the depth limit and maps checked exceptions.
+ */
+final class Invocations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Invocations.class);
+
+    /** Threads for invocations with a timeout; past this many at once, such calls are refused. */
+    static final int MAX_TIMED_THREADS = 64;
+
+    /** The service object used now for a name, or null. */
+    private final Function<String, Service> services;
+    private final Supplier<PublishChannel> publishChannel;
+    private final AsyncPool asyncPool;
+    private final ThreadPoolExecutor timedPool;
+    private final ScheduledExecutorService timer;
+
+    Invocations(Function<String, Service> services, Supplier<PublishChannel> publishChannel, AsyncPool asyncPool,
+            ScheduledExecutorService timer) {
+        this.services = services;
+        this.publishChannel = publishChannel;
+        this.asyncPool = asyncPool;
+        this.timer = timer;
+        this.timedPool = new ThreadPoolExecutor(0, MAX_TIMED_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                AsyncPool.daemonThreads("courier-invoke-timed"));
+    }
+
+    void stop() {
+        timedPool.shutdownNow();
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    // ---- synchronous -----------------------------------------------------------------------------------
+
+    Object invoke(Caller caller, String name, Object payload, InvokeOptions options) {
+        String correlationId = options.correlationId().orElseGet(() -> correlationOf(caller));
+        if (options.timeout().isEmpty()) {
+            return call(caller, correlationId, name, payload, null);
+        }
+        return invokeWithTimeout(caller, correlationId, name, payload, options.timeout().get());
+    }
+
+    private Object invokeWithTimeout(Caller caller, String correlationId, String name, Object payload,
+            Duration timeout) {
+        serviceFor(name);
+        Future<Object> running;
+        try {
+            running = timedPool.submit(() -> call(caller, correlationId, name, payload, null));
+        } catch (RejectedExecutionException e) {
+            throw new RejectedInvocationException(MAX_TIMED_THREADS + " invocations with a timeout are running:"
+                    + " '" + name + "' was not invoked; try again later");
+        }
+        try {
+            return running.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            throw new InvocationTimeoutException(name, timeout);
+        } catch (ExecutionException e) {
+            throw rethrowable(e.getCause());
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CourierException("Interrupted while waiting for service '" + name + "'");
+        }
+    }
+
+    /**
+     * Calls a service on the current thread: the one place where a service's {@code handle} is called for an
+     * invocation. Unchecked exceptions pass unchanged; checked ones are wrapped in {@link InvocationException}.
+     */
+    Object call(Caller caller, String correlationId, String name, Object payload, String inReplyTo) {
+        if (caller.depth() >= Courier.MAX_DEPTH) {
+            throw new InvocationDepthException("Invocation depth limit of " + Courier.MAX_DEPTH + " reached when '"
+                    + caller.name() + "' invoked '" + name + "': most likely services invoking each other without end");
+        }
+        Service service = serviceFor(name);
+        try {
+            return service.handle(new CourierRequest(payload, correlationId, caller.name(), inReplyTo, null),
+                    new CourierCalls(this, new Caller(name, correlationId, caller.depth() + 1)));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InvocationException(name, e);
+        }
+    }
+
+    /** Calls a service with a pub/sub message; whatever it throws comes back unchanged. */
+    Object deliver(Service service, String name, PubSubMessage message) throws Exception {
+        String caller = message.publisher().orElse(null);
+        return service.handle(
+                new CourierRequest(message.data(), message.correlationId(), caller, message.inReplyTo().orElse(null),
+                        message),
+                new CourierCalls(this, new Caller(name, message.correlationId(), 1)));
+    }
+
+    // ---- asynchronous ----------------------------------------------------------------------------------
+
+    AsyncInvocation invokeAsync(Caller caller, String name, Object payload, AsyncOptions options) {
+        serviceFor(name);
+        String id = Ids.random();
+        String correlationId = options.correlationId().orElseGet(() -> correlationOf(caller));
+        CompletableFuture<Object> response = submit(id, name,
+                () -> call(caller, correlationId, name, payload, null));
+        response.whenComplete((r, e) -> callback(caller, correlationId, id, options,
+                e == null ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, e)));
+        return new AsyncCall(id, response);
+    }
+
+    /**
+     * Runs a call on the asynchronous pool.
+     *
+     * @throws RejectedInvocationException if its queue is full
+     */
+    CompletableFuture<Object> submit(String id, String name, Supplier<Object> call) {
+        return asyncPool.submit(id, name, call);
+    }
+
+    /** Hands a result to the callbacks of an asynchronous call; a failing callback is logged. */
+    void callback(Caller caller, String correlationId, String id, AsyncOptions options, InvocationResult result) {
+        options.callback().ifPresent(cb -> safely(id, "Java callback", () -> cb.accept(result)));
+        options.callbackService().ifPresent(svc -> callService(caller, correlationId, id, svc, result));
+    }
+
+    /** Invokes a callback service with a result as its payload and the id as in-reply-to; logs a failure. */
+    void callService(Caller caller, String correlationId, String id, String service, Object result) {
+        safely(id, "callback service '" + service + "'", () -> call(caller, correlationId, service, result, id));
+    }
+
+    static void safely(String id, String what, Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException | Error e) {
+            LOG.warn("The {} of asynchronous invocation {} failed: {}", what, id, e.toString());
+            LOG.debug("Callback failure", e);
+        }
+    }
+
+    // ---- pub/sub ---------------------------------------------------------------------------------------
+
+    String publish(Caller caller, String name, Object data, PublishOptions options) {
+        PublishChannel channel = publishChannel.get();
+        if (channel == null) {
+            throw new CourierException("Courier pub/sub is not running: install the 'courier' feature");
+        }
+        PublishOptions withCorrelation = options.correlationId().isPresent() || caller.correlationId() == null
+                ? options : options.toBuilder().correlationId(caller.correlationId()).build();
+        return channel.publish(caller.name(), name, data, withCorrelation);
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+
+    Service serviceFor(String name) {
+        Service service = services.apply(name);
+        if (service == null) {
+            throw new ServiceNotFoundException(name);
+        }
+        return service;
+    }
+
+    static String correlationOf(Caller caller) {
+        return caller.correlationId() != null ? caller.correlationId() : Ids.random();
+    }
+
+    static RuntimeException rethrowable(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new CourierException(t.toString(), t);
+    }
+}
