@@ -1,0 +1,114 @@
+package io.courier.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import io.courier.api.AsyncInvocation;
+import io.courier.api.AsyncOptions;
+import io.courier.api.InvocationException;
+import io.courier.api.InvocationResult;
+import io.courier.api.InvocationTimeoutException;
+import io.courier.api.InvokeOptions;
+import io.courier.api.ServiceNotFoundException;
+
+/** The RAM ways to call services, through the OSGi service Courier, in the running distribution. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class InvocationIT extends CourierTestSupport {
+
+    @Test
+    public void exceptionsCrossInvokeWithTheirTypeAndMessage() {
+        IllegalArgumentException thrown = new IllegalArgumentException("amount must be positive");
+        register("it.rejects", (request, ctx) -> {
+            throw thrown;
+        });
+        register("it.checked", (request, ctx) -> {
+            throw new IOException("disk gone");
+        });
+
+        assertSame(thrown, assertThrows(IllegalArgumentException.class, () -> courier.invoke("it.rejects", null)));
+        InvocationException wrapped = assertThrows(InvocationException.class, () -> courier.invoke("it.checked", null));
+        assertTrue(wrapped.getCause() instanceof IOException);
+        assertEquals("disk gone", wrapped.getCause().getMessage());
+        ServiceNotFoundException unknown = assertThrows(ServiceNotFoundException.class,
+                () -> courier.invoke("it.nobody", null));
+        assertTrue(unknown.getMessage().contains("'it.nobody'"));
+    }
+
+    @Test
+    public void aTimeoutEndsTheWaitAndInterruptsTheTarget() throws InterruptedException {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        register("it.hangs", (request, ctx) -> {
+            try {
+                Thread.sleep(30_000);
+                return "too late";
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        });
+        long start = System.nanoTime();
+        assertThrows(InvocationTimeoutException.class, () -> courier.invoke("it.hangs", null,
+                InvokeOptions.builder().timeout(Duration.ofMillis(300)).build()));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue("returned after " + tookMs + " ms", tookMs < 5_000);
+        assertTrue(interrupted.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void invokeAsyncReturnsAtOnceAndTheCallbackServiceGetsTheResult() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Object[]> callbacks = new CopyOnWriteArrayList<>();
+        register("it.slowly", (request, ctx) -> {
+            release.await(10, TimeUnit.SECONDS);
+            return Map.of("done", true);
+        });
+        register("it.callback", (request, ctx) -> {
+            callbacks.add(new Object[] { request.inReplyTo().orElse(null), request.payload() });
+            return null;
+        });
+
+        AsyncInvocation invocation = courier.invokeAsync("it.slowly", null,
+                AsyncOptions.builder().callbackService("it.callback").build());
+        assertTrue("the call has not run yet", callbacks.isEmpty());
+        release.countDown();
+
+        assertEquals(Map.of("done", true), invocation.response().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
+        assertEquals(invocation.id(), callbacks.get(0)[0]);
+        InvocationResult result = (InvocationResult) callbacks.get(0)[1];
+        assertEquals(invocation.id(), result.invocationId());
+        assertEquals(Map.of("done", true), result.response());
+    }
+
+    @Test
+    public void theBankingApiFansOutAndReportsAFailingLookup() {
+        Map<?, ?> overview = (Map<?, ?>) courier.invoke("bank.api", Map.of("customerId", "c-1"));
+        assertEquals("c-1", overview.get("customerId"));
+        assertEquals("Ada Lovelace", ((Map<?, ?>) overview.get("customer")).get("name"));
+        assertEquals("EUR", ((Map<?, ?>) overview.get("account")).get("currency"));
+        assertEquals(0.02, ((Map<?, ?>) overview.get("fraud")).get("score"));
+
+        Map<?, ?> degraded = (Map<?, ?>) courier.invoke("bank.api", Map.of("customerId", "c-down"));
+        assertEquals("Ada Lovelace", ((Map<?, ?>) degraded.get("customer")).get("name"));
+        assertTrue(degraded.get("fraud").toString(), ((Map<?, ?>) degraded.get("fraud")).get("unavailable")
+                .toString().contains("fraud scoring backend unreachable"));
+    }
+}
