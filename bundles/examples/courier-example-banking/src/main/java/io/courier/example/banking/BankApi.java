@@ -29,9 +29,12 @@ public class BankApi implements Service {
             throw new IllegalArgumentException("bank.api needs {\"customerId\": \"...\"}");
         }
         Map<String, Object> lookup = Map.of("customerId", customerId);
+        Map<String, Object> targets = new LinkedHashMap<>(); // results come back in this order
+        targets.put("bank.customer", lookup);
+        targets.put("bank.account", lookup);
+        targets.put("bank.fraud", lookup);
         FanInResult results = ctx.patterns()
-                .fanOut(Map.of("bank.account", lookup, "bank.customer", lookup, "bank.fraud", lookup),
-                        FanOutOptions.builder().timeout(LOOKUP_TIMEOUT).build())
+                .fanOut(targets, FanOutOptions.builder().timeout(LOOKUP_TIMEOUT).build())
                 .completion().toCompletableFuture().join();
 
         Map<String, Object> overview = new LinkedHashMap<>();
