@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,20 +24,45 @@ final class KarafProcess implements AutoCloseable {
     static final String PASSWORD = "courier";
 
     private final Path home;
+    private final int sshPort;
     private Process process;
 
-    private KarafProcess(Path home) {
+    private KarafProcess(Path home, int sshPort) {
         this.home = home;
+        this.sshPort = sshPort;
     }
 
-    /** Unpacks the distribution into a new folder under {@code parent}. */
+    /**
+     * Unpacks the distribution into a new folder under {@code parent}, with free ports for SSH and JMX so that
+     * it never meets another Karaf running on this machine.
+     */
     static KarafProcess unpack(Path distribution, Path parent) throws IOException, InterruptedException {
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "karaf-");
         run(List.of("tar", "xzf", distribution.toString(), "-C", dir.toString()), dir, Duration.ofMinutes(2));
+        Path home;
         try (var entries = Files.list(dir)) {
-            return new KarafProcess(entries.findFirst().orElseThrow());
+            home = entries.findFirst().orElseThrow();
         }
+        int sshPort = freePort();
+        setProperty(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(sshPort));
+        setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(freePort()));
+        setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(freePort()));
+        return new KarafProcess(home, sshPort);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Sets {@code key = value} in a .cfg file, replacing the line that sets it. */
+    private static void setProperty(Path cfg, String key, String value) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(cfg, StandardCharsets.UTF_8));
+        lines.removeIf(l -> l.trim().startsWith(key + " ") || l.trim().startsWith(key + "="));
+        lines.add(key + " = " + value);
+        Files.write(cfg, lines, StandardCharsets.UTF_8);
     }
 
     Path home() {
@@ -63,7 +90,8 @@ final class KarafProcess implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             throw new IllegalStateException("Karaf is not running");
         }
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", USER, "-p", PASSWORD, "-b")
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort), "-u",
+                USER, "-p", PASSWORD, "-b")
                 .directory(home.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = pb.start();
