@@ -99,12 +99,27 @@ public class InvocationIT extends CourierTestSupport {
     }
 
     @Test
-    public void theBankingApiFansOutAndReportsAFailingLookup() {
+    public void aBankTransferIsCheckedBookedAfterARetryAndPublishedDurably() {
+        Map<?, ?> done = (Map<?, ?>) courier.invoke("bank.transfer",
+                Map.of("transferId", "t-" + System.nanoTime(), "from", "c-1", "to", "c-2", "amount", 25));
+        assertEquals(2, ((Map<?, ?>) done.get("booking")).get("attempts"));
+        String event = (String) done.get("event");
+        await().atMost(Duration.ofSeconds(10)).until(() -> topic("/bank/transfers").orElseThrow().lastMsgId()
+                .orElse("").equals(event) && topic("/bank/transfers").orElseThrow().depth() == 0);
+        assertEquals(List.of("bank.audit"), topic("/bank/transfers").orElseThrow().subscribers());
+    }
+
+    @Test
+    public void theBankingApiFansOutAndReportsAFailingOrLateLookup() {
         Map<?, ?> overview = (Map<?, ?>) courier.invoke("bank.api", Map.of("customerId", "c-1"));
         assertEquals("c-1", overview.get("customerId"));
         assertEquals("Ada Lovelace", ((Map<?, ?>) overview.get("customer")).get("name"));
         assertEquals("EUR", ((Map<?, ?>) overview.get("account")).get("currency"));
         assertEquals(0.02, ((Map<?, ?>) overview.get("fraud")).get("score"));
+
+        Map<?, ?> late = (Map<?, ?>) courier.invoke("bank.api", Map.of("customerId", "c-slow"));
+        assertEquals(Map.of("unavailable", "timed out"), late.get("fraud"));
+        assertEquals("EUR", ((Map<?, ?>) late.get("account")).get("currency"));
 
         Map<?, ?> degraded = (Map<?, ?>) courier.invoke("bank.api", Map.of("customerId", "c-down"));
         assertEquals("Ada Lovelace", ((Map<?, ?>) degraded.get("customer")).get("name"));
