@@ -1,5 +1,6 @@
 package io.courier.example.banking;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,9 @@ public class Ledger implements Service {
         if (seen.add(transferId)) {
             throw new LedgerBusyException("ledger busy, try again");
         }
-        return Map.of("booked", transferId, "attempts", 2);
+        Map<String, Object> booking = new LinkedHashMap<>();
+        booking.put("booked", transferId);
+        booking.put("attempts", 2);
+        return booking;
     }
 }

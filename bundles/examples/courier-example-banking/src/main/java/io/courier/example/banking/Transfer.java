@@ -1,6 +1,7 @@
 package io.courier.example.banking;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
@@ -34,6 +35,10 @@ public class Transfer implements Service {
         Object booking = ctx.patterns().invokeRetry("bank.ledger", transfer, RetryOptions.builder().attempts(3)
                 .interval(Duration.ofMillis(100)).retryOn(LedgerBusyException.class).build());
         String eventId = ctx.pubsub().publish(EVENTS, Map.of("transferId", id, "booking", booking));
-        return Map.of("transferId", id, "booking", booking, "event", eventId);
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("transferId", id);
+        done.put("booking", booking);
+        done.put("event", eventId);
+        return done;
     }
 }
