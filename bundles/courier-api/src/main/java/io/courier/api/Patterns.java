@@ -13,9 +13,13 @@ public interface Patterns {
      * answered or failed, or at the timeout, whichever comes first; targets that had not answered by then are
      * marked timed out and their late answers are ignored.
      *
+     * A target that the queue of asynchronous calls cannot take gets a failed result with a
+     * {@link RejectedInvocationException}; the others run. Callbacks run on Courier's threads. Waiting for the
+     * completion from inside an asynchronous call ties up one of the pool's threads meanwhile; the timeout
+     * bounds that wait.
+     *
      * @param targets service name to payload
-     * @throws ServiceNotFoundException    if a target is not registered now (nothing is invoked then)
-     * @throws RejectedInvocationException if the queue of asynchronous calls cannot take them
+     * @throws ServiceNotFoundException if a target is not registered now (nothing is invoked then)
      */
     FanOut fanOut(Map<String, ?> targets, FanOutOptions options);
 

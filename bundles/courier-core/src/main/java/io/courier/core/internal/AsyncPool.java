@@ -43,22 +43,35 @@ final class AsyncPool {
         };
     }
 
-    CompletableFuture<Object> submit(String id, String name, Supplier<Object> call) {
-        CompletableFuture<Object> response = new CompletableFuture<>();
+    /**
+     * Runs a call on the pool and completes {@code response} with its outcome there. Whatever the caller has
+     * attached to {@code response} beforehand therefore runs on the pool thread, never on the caller's.
+     *
+     * @throws RejectedInvocationException if the queue is full; {@code response} is left alone then
+     */
+    void run(String id, String name, Supplier<Object> call, CompletableFuture<Object> response) {
+        execute(name, () -> {
+            try {
+                response.complete(call.get());
+            } catch (Throwable t) {
+                LOG.debug("Asynchronous invocation {} of '{}' failed", id, name, t);
+                response.completeExceptionally(t);
+            }
+        });
+    }
+
+    /**
+     * Runs a task on the pool.
+     *
+     * @throws RejectedInvocationException if the queue is full
+     */
+    void execute(String name, Runnable task) {
         try {
-            executor.execute(() -> {
-                try {
-                    response.complete(call.get());
-                } catch (Throwable t) {
-                    LOG.debug("Asynchronous invocation {} of '{}' failed", id, name, t);
-                    response.completeExceptionally(t);
-                }
-            });
+            executor.execute(task);
         } catch (RejectedExecutionException e) {
             throw new RejectedInvocationException("The queue of asynchronous invocations is full (" + capacity
                     + " waiting): '" + name + "' was not invoked; try again later or use pub/sub");
         }
-        return response;
     }
 
     /** Lets queued invocations finish for a few seconds, then drops the rest and says how many. */

@@ -139,20 +139,33 @@ final class Invocations {
         serviceFor(name);
         String id = Ids.random();
         String correlationId = options.correlationId().orElseGet(() -> correlationOf(caller));
-        CompletableFuture<Object> response = submit(id, name,
-                () -> call(caller, correlationId, name, payload, null));
+        CompletableFuture<Object> response = new CompletableFuture<>();
         response.whenComplete((r, e) -> callback(caller, correlationId, id, options,
                 e == null ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, e)));
+        run(id, name, () -> call(caller, correlationId, name, payload, null), response);
         return new AsyncCall(id, response);
     }
 
     /**
-     * Runs a call on the asynchronous pool.
+     * Runs a call on the asynchronous pool and completes {@code response} there: attach callbacks to it
+     * before, and they run on a pool thread.
      *
-     * @throws RejectedInvocationException if its queue is full
+     * @throws RejectedInvocationException if the pool's queue is full
      */
-    CompletableFuture<Object> submit(String id, String name, Supplier<Object> call) {
-        return asyncPool.submit(id, name, call);
+    void run(String id, String name, Supplier<Object> call, CompletableFuture<Object> response) {
+        asyncPool.run(id, name, call, response);
+    }
+
+    /**
+     * Runs a task on the asynchronous pool, or here if its queue is full: for the work of timers, which must
+     * not wait on callbacks.
+     */
+    void runSoon(String what, Runnable task) {
+        try {
+            asyncPool.execute(what, task);
+        } catch (RejectedInvocationException full) {
+            task.run();
+        }
     }
 
     /** Hands a result to the callbacks of an asynchronous call; a failing callback is logged. */

@@ -64,13 +64,15 @@ final class PatternSupport implements Patterns {
         targets.keySet().forEach(invocations::serviceFor); // all known, or nothing is invoked
         String correlationId = Invocations.correlationOf(caller);
         FanIn fanIn = new FanIn(id, List.copyOf(targets.keySet()), correlationId, options);
-        options.timeout().ifPresent(t -> fanIn.timeout = invocations.timer()
-                .schedule(fanIn::finish, t.toMillis(), TimeUnit.MILLISECONDS));
+        // the timer only hands the finish over: callbacks never run on, nor hold up, the shared timer thread
+        options.timeout().ifPresent(t -> fanIn.timeout = invocations.timer().schedule(
+                () -> invocations.runSoon("fan-out " + id, fanIn::finish), t.toMillis(), TimeUnit.MILLISECONDS));
         targets.forEach((name, payload) -> {
+            CompletableFuture<Object> response = new CompletableFuture<>();
+            response.whenComplete((r, error) -> fanIn.result(error == null
+                    ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, error)));
             try {
-                invocations.submit(id, name, () -> invocations.call(caller, correlationId, name, payload, null))
-                        .whenComplete((response, error) -> fanIn.result(error == null
-                                ? InvocationResult.ok(id, name, response) : InvocationResult.failed(id, name, error)));
+                invocations.run(id, name, () -> invocations.call(caller, correlationId, name, payload, null), response);
             } catch (RejectedInvocationException e) {
                 fanIn.result(InvocationResult.failed(id, name, e));
             }
@@ -84,6 +86,7 @@ final class PatternSupport implements Patterns {
         final List<String> targets;
         final String correlationId;
         final FanOutOptions options;
+        /** Claimed once per target, by its answer or at the timeout. */
         final Map<String, InvocationResult> results = new ConcurrentHashMap<>();
         final AtomicInteger missing;
         final AtomicBoolean finished = new AtomicBoolean();
@@ -98,9 +101,10 @@ final class PatternSupport implements Patterns {
             this.missing = new AtomicInteger(targets.size());
         }
 
+        /** Each target's result is claimed once, by its answer or by the timeout, whichever comes first. */
         void result(InvocationResult result) {
-            if (finished.get() || results.putIfAbsent(result.service(), result) != null) {
-                LOG.debug("Fan-out {}: result of '{}' came after the fan-out finished", id, result.service());
+            if (results.putIfAbsent(result.service(), result) != null) {
+                LOG.debug("Fan-out {}: result of '{}' came after the fan-out timed out", id, result.service());
                 return;
             }
             onTarget(result);
@@ -119,9 +123,10 @@ final class PatternSupport implements Patterns {
             }
             Map<String, InvocationResult> all = new LinkedHashMap<>();
             for (String target : targets) {
-                InvocationResult r = results.get(target);
+                InvocationResult timedOut = InvocationResult.timedOut(id, target);
+                InvocationResult r = results.putIfAbsent(target, timedOut);
                 if (r == null) {
-                    r = InvocationResult.timedOut(id, target);
+                    r = timedOut;
                     onTarget(r);
                 }
                 all.put(target, r);
@@ -178,13 +183,7 @@ final class PatternSupport implements Patterns {
     /** One background attempt; on a retryable failure the next one is scheduled, no thread waits meanwhile. */
     private void attempt(String id, String name, Object payload, String correlationId, RetryOptions options,
             int attempt, CompletableFuture<Object> response) {
-        CompletableFuture<Object> call;
-        try {
-            call = invocations.submit(id, name, () -> invocations.call(caller, correlationId, name, payload, null));
-        } catch (RejectedInvocationException e) {
-            response.completeExceptionally(e);
-            return;
-        }
+        CompletableFuture<Object> call = new CompletableFuture<>();
         call.whenComplete((r, e) -> {
             if (e == null) {
                 response.complete(r);
@@ -198,5 +197,10 @@ final class PatternSupport implements Patterns {
                         options.waitAfter(attempt).toMillis(), TimeUnit.MILLISECONDS);
             }
         });
+        try {
+            invocations.run(id, name, () -> invocations.call(caller, correlationId, name, payload, null), call);
+        } catch (RejectedInvocationException e) {
+            response.completeExceptionally(e);
+        }
     }
 }
