@@ -64,7 +64,9 @@ public class BrowseCommand extends TableCommand {
         table.column("Next attempt");
         table.column("Last error");
         table.column("Data");
-        table.emptyTableText("No queued message for '" + name + "'");
+        table.emptyTableText(deadOnly ? "No dead letter for '" + name + "'"
+                : pendingOnly ? "No pending message for '" + name + "'"
+                : "No pending message and no dead letter for '" + name + "'");
         for (QueuedMessage m : messages) {
             table.addRow().addContent(m.msgId(), m.subscriber(), m.dead() ? "dead" : "pending", m.priority(),
                     Format.time(m.publishedAt()), m.attempts(), m.dead() ? "-" : Format.time(m.nextAttemptAt()),

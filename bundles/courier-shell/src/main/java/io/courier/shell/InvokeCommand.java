@@ -37,6 +37,9 @@ public class InvokeCommand implements Action {
     @Override
     public Object execute() {
         Object payload = json == null ? null : Format.json("payload", json);
+        if (timeoutMs != null && timeoutMs <= 0) {
+            throw new IllegalArgumentException("--timeout must be a positive number of milliseconds, not " + timeoutMs);
+        }
         InvokeOptions options = InvokeOptions.builder()
                 .timeout(timeoutMs == null ? null : Duration.ofMillis(timeoutMs)).build();
         Object response;

@@ -43,6 +43,10 @@ public class PublishCommand implements Action {
         Object data = Format.json("data", json);
         PublishOptions.Builder options = PublishOptions.builder().priority(priority).correlationId(correlationId);
         if (expirationMs != null) {
+            if (expirationMs <= 0) {
+                throw new IllegalArgumentException("--expiration must be a positive number of milliseconds, not "
+                        + expirationMs);
+            }
             options.expiration(Duration.ofMillis(expirationMs));
         }
         System.out.println(pubsub.publish(name, data, options.build()));

@@ -55,15 +55,19 @@ public class CourierRegistry implements ServiceRegistry, Courier {
     /** Keeps listener events in the order the changes happened. */
     private final ReentrantLock eventOrder = new ReentrantLock();
 
+    /**
+     * Pub/sub, fetched on first publish rather than when bound: the pub/sub component itself needs this
+     * registry, so getting its object while either is activating would be a circular reference.
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile PublishChannel publishChannel;
+    private volatile ComponentServiceObjects<PublishChannel> publishChannel;
 
     // Ready before the first service is bound, which DS may do before activation; threads start on first use.
     private final AsyncPool asyncPool = new AsyncPool(AsyncPool.THREADS, AsyncPool.QUEUE_CAPACITY);
     private final ScheduledExecutorService timer = Executors
             .newSingleThreadScheduledExecutor(AsyncPool.daemonThreads("courier-timer"));
-    private final Invocations invocations = new Invocations(this::serviceObject, () -> publishChannel, asyncPool,
+    private final Invocations invocations = new Invocations(this::serviceObject, this::publishChannel, asyncPool,
             timer);
     /** The calls of code outside services, through the OSGi service {@link Courier}. */
     private final Courier outside = new CourierCalls(invocations, Caller.OUTSIDE);
@@ -223,6 +227,25 @@ public class CourierRegistry implements ServiceRegistry, Courier {
     @Override
     public PubSub pubsub() {
         return outside.pubsub();
+    }
+
+    private volatile BoundChannel boundChannel;
+
+    private record BoundChannel(ComponentServiceObjects<PublishChannel> objects, PublishChannel channel) {
+    }
+
+    /** The pub/sub service object, fetched once per binding (DS releases it on unbinding). */
+    private PublishChannel publishChannel() {
+        ComponentServiceObjects<PublishChannel> objects = publishChannel;
+        if (objects == null) {
+            return null;
+        }
+        BoundChannel bound = boundChannel;
+        if (bound == null || bound.objects() != objects) {
+            bound = new BoundChannel(objects, objects.getService());
+            boundChannel = bound;
+        }
+        return bound.channel();
     }
 
     private Service serviceObject(String name) {
