@@ -107,6 +107,27 @@ public class DeliveryIT extends CourierTestSupport {
     }
 
     @Test
+    public void aDeadLetterRetriedIntoAFixedServiceIsDeliveredOnce() {
+        ServiceRegistration<Service> broken = register("it.fixme", new Recorder(Integer.MAX_VALUE),
+                "courier.delivery.maxAttempts", 1);
+        String id = pubsub.publish("it.fixme", Map.of("fix", "me"));
+        await().atMost(WAIT).until(() -> topic("it.fixme").orElseThrow().dead() == 1);
+        unregister(broken);
+        Recorder fixed = new Recorder();
+        register("it.fixme", fixed);
+
+        assertEquals(1, admin.retry(id));
+
+        await().atMost(WAIT).until(() -> fixed.received.size() == 1);
+        assertEquals(id, fixed.received.get(0).msgId());
+        assertEquals(1, fixed.received.get(0).attempt());
+        assertEquals(Map.of("fix", "me"), fixed.received.get(0).data());
+        await().atMost(WAIT).until(() -> topic("it.fixme").orElseThrow().dead() == 0
+                && topic("it.fixme").orElseThrow().depth() == 0);
+        assertEquals(0, admin.retry(id));
+    }
+
+    @Test
     public void aSharedTopicReachesEachSubscriberOnce() {
         Recorder a = new Recorder();
         Recorder b = new Recorder();

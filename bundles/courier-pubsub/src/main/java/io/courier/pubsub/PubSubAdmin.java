@@ -22,4 +22,27 @@ public interface PubSubAdmin {
      * @throws IllegalArgumentException if no service or topic of that name is known
      */
     List<QueuedMessage> browse(String name, boolean dead, int offset, int limit);
+
+    /**
+     * Makes a message's dead letters pending again, with a fresh count of attempts, and delivers them now.
+     *
+     * @return how many deliveries were made pending: 0 if the message has no dead letter
+     */
+    int retry(String msgId);
+
+    /**
+     * Makes every dead letter of a service or a shared topic pending again, with a fresh count of attempts.
+     *
+     * @return how many deliveries were made pending
+     * @throws IllegalArgumentException if no service or topic of that name is known
+     */
+    int retryDead(String name);
+
+    /**
+     * Deletes the pending messages, or the dead letters, of a service or a shared topic, for good.
+     *
+     * @return how many deliveries were deleted
+     * @throws IllegalArgumentException if no service or topic of that name is known
+     */
+    int purge(String name, boolean dead);
 }

@@ -247,13 +247,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
 
     @Override
     public List<QueuedMessage> browse(String name, boolean dead, int offset, int limit) {
-        List<SubscriptionRow> subs = name.startsWith("/")
-                ? routing.topic(name).map(TopicRow::subscriptions).orElse(List.of())
-                : routing.subscriptionsOf(name);
-        if (subs.isEmpty()) {
-            throw new IllegalArgumentException("No service or shared topic named '" + name + "' is known"
-                    + " (courier:services and courier:topics list them)");
-        }
+        List<SubscriptionRow> subs = subscriptionsNamed(name);
         Map<Long, String> subscriber = new java.util.HashMap<>();
         subs.forEach(s -> subscriber.put(s.id(), s.subscriber()));
         List<QueuedMessage> list = new ArrayList<>();
@@ -264,6 +258,48 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
                     preview(d.data())));
         }
         return list;
+    }
+
+    @Override
+    public int retry(String msgId) {
+        List<SubscriptionRow> all = routing.topics().stream().flatMap(t -> t.subscriptions().stream()).toList();
+        return retried(all, store.retryDead(ids(all), msgId, System.currentTimeMillis()));
+    }
+
+    @Override
+    public int retryDead(String name) {
+        List<SubscriptionRow> subs = subscriptionsNamed(name);
+        return retried(subs, store.retryDead(ids(subs), null, System.currentTimeMillis()));
+    }
+
+    @Override
+    public int purge(String name, boolean dead) {
+        int purged = store.purge(ids(subscriptionsNamed(name)), dead);
+        LOG.info("Purged {} {} of '{}'", purged, dead ? "dead letters" : "pending messages", name);
+        return purged;
+    }
+
+    private int retried(List<SubscriptionRow> subscriptions, int count) {
+        if (count > 0) {
+            subscriptions.forEach(engine::wake);
+        }
+        return count;
+    }
+
+    /** A service's subscriptions, or a shared topic's. */
+    private List<SubscriptionRow> subscriptionsNamed(String name) {
+        List<SubscriptionRow> subs = name.startsWith("/")
+                ? routing.topic(name).map(TopicRow::subscriptions).orElse(List.of())
+                : routing.subscriptionsOf(name);
+        if (subs.isEmpty()) {
+            throw new IllegalArgumentException("No service or shared topic named '" + name + "' is known"
+                    + " (courier:services and courier:topics list them)");
+        }
+        return subs;
+    }
+
+    private static List<Long> ids(List<SubscriptionRow> subscriptions) {
+        return subscriptions.stream().map(SubscriptionRow::id).toList();
     }
 
     private static String preview(String data) {

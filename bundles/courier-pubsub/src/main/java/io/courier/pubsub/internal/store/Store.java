@@ -17,6 +17,7 @@ import java.util.function.Function;
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.EntityTransaction;
+import javax.persistence.Query;
 import javax.persistence.TypedQuery;
 
 import org.apache.openjpa.persistence.OpenJPAPersistence;
@@ -252,6 +253,53 @@ public class Store {
                         .setParameter("id", f.deliveryId()).executeUpdate();
             }
             return null;
+        });
+    }
+
+    // ---- operating -------------------------------------------------------------------------------------
+
+    /**
+     * Makes dead letters pending again, due now, with a fresh count of attempts (the last error is kept until
+     * the next attempt). {@code msgId} null: every dead letter of these subscriptions.
+     *
+     * @return how many deliveries were made pending
+     */
+    public int retryDead(Collection<Long> subscriptionIds, String msgId, long now) {
+        if (subscriptionIds.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(em -> {
+            Query q = em.createQuery("UPDATE DeliveryEntity d SET d.state = :pending, d.attempts = 0,"
+                    + " d.nextAttemptAt = :now WHERE d.subscriptionId IN :s AND d.state = :dead" + (msgId == null ? ""
+                            : " AND d.message.id IN (SELECT m.id FROM MessageEntity m WHERE m.msgId = :id)"))
+                    .setParameter("pending", DeliveryEntity.PENDING).setParameter("dead", DeliveryEntity.DEAD)
+                    .setParameter("now", now).setParameter("s", subscriptionIds);
+            if (msgId != null) {
+                q.setParameter("id", msgId);
+            }
+            return q.executeUpdate();
+        });
+    }
+
+    /**
+     * Deletes the pending or the dead deliveries of some subscriptions, and the messages no delivery is left
+     * for.
+     *
+     * @return how many deliveries were deleted
+     */
+    public int purge(Collection<Long> subscriptionIds, boolean dead) {
+        if (subscriptionIds.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(em -> {
+            int deleted = em.createQuery("DELETE FROM DeliveryEntity d WHERE d.subscriptionId IN :s AND d.state = :st")
+                    .setParameter("s", subscriptionIds)
+                    .setParameter("st", dead ? DeliveryEntity.DEAD : DeliveryEntity.PENDING).executeUpdate();
+            em.createQuery("DELETE FROM MessageEntity m WHERE m.topicId IN"
+                    + " (SELECT s.topicId FROM SubscriptionEntity s WHERE s.id IN :s)"
+                    + " AND NOT EXISTS (SELECT d FROM DeliveryEntity d WHERE d.message = m)")
+                    .setParameter("s", subscriptionIds).executeUpdate();
+            return deleted;
         });
     }
 

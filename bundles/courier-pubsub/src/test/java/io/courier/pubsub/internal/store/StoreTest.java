@@ -422,6 +422,44 @@ class StoreTest {
     }
 
     @Test
+    void retryingADeadLetterMakesItDueAgainWithFreshAttempts() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        store.insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub), message("c", 5, 1_000, sub)));
+        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+        store.complete(sub.id(), failed(only(sub, "b").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+
+        assertEquals(0, store.retryDead(List.of(sub.id()), "c", 2_000), "c is pending, not dead");
+        assertEquals(1, store.retryDead(List.of(sub.id()), "a", 2_000));
+        DueDelivery a = only(sub, "a");
+        assertEquals("PENDING", a.state());
+        assertEquals(0, a.attempts());
+        assertEquals(2_000, a.nextAttemptAt());
+        assertEquals("gave up", a.lastError(), "the last error stays until the next attempt");
+        assertEquals(List.of("b"), ids(store.browse(List.of(sub.id()), true, 0, 10)));
+
+        assertEquals(1, store.retryDead(List.of(sub.id()), null, 3_000));
+        assertEquals(List.of(), store.browse(List.of(sub.id()), true, 0, 10));
+        assertEquals(Set.of("a", "b", "c"), Set.copyOf(due(sub, 3_000, false)));
+    }
+
+    @Test
+    void purgeDeletesOnlyTheChosenStateAndMessagesNoLongerNeeded() {
+        SubscriptionRow one = subscribe("one", "/shared");
+        SubscriptionRow two = subscribe("two", "/shared");
+        store.insert(List.of(message("both", 5, 1_000, one, two), message("dying", 5, 1_000, one)));
+        store.complete(one.id(), failed(only(one, "dying").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+
+        assertEquals(1, store.purge(List.of(one.id()), false), "one pending delivery of 'one'");
+        assertEquals(List.of("both"), due(two, 2_000, false), "the other subscriber keeps its copy");
+        assertEquals(2, store.countMessages(), "'both' is still needed by 'two', 'dying' is a dead letter");
+
+        assertEquals(1, store.purge(List.of(one.id()), true));
+        assertEquals(1, store.countMessages(), "the dead letter's message is gone");
+        assertEquals(1, store.purge(List.of(two.id()), false));
+        assertEquals(0, store.countMessages());
+    }
+
+    @Test
     void oneOutcomeRecordsDeliveriesExpiriesAndFailuresTogether() {
         SubscriptionRow sub = subscribe("svc", "svc");
         store.insert(List.of(message("ok", 5, 1_000, sub), message("old", 5, 1_000, sub), message("bad", 5, 1_000, sub),

@@ -1,0 +1,46 @@
+package io.courier.shell;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.SubscriptionInfo;
+import io.courier.shell.completers.TopicNameCompleter;
+
+@Command(scope = "courier", name = "purge", description = "Deletes for good the pending messages (or, with --dead, the"
+        + " dead letters) of a service or a shared topic; asks for --force")
+@Service
+public class PurgeCommand implements Action {
+
+    @Reference
+    private PubSubAdmin pubsub;
+
+    @Argument(index = 0, name = "name", required = true, description = "A service name or a shared topic (/name)")
+    @Completion(TopicNameCompleter.class)
+    private String name;
+
+    @Option(name = "--dead", description = "Delete the dead letters instead of the pending messages")
+    private boolean dead;
+
+    @Option(name = "--force", description = "Really delete")
+    private boolean force;
+
+    @Override
+    public Object execute() {
+        String what = dead ? "dead letters" : "pending messages";
+        if (!force) {
+            long count = pubsub.subscriptions().stream()
+                    .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name))
+                    .mapToLong(s -> dead ? s.dead() : s.depth()).sum();
+            throw new IllegalArgumentException("This deletes the " + count + " " + what + " of '" + name
+                    + "' for good: run it again with --force");
+        }
+        System.out.println("Deleted " + pubsub.purge(name, dead) + " " + what + " of '" + name + "'");
+        return null;
+    }
+}
