@@ -85,6 +85,11 @@ final class KarafProcess implements AutoCloseable {
                 .until(() -> client("courier:services").contains("Name"));
     }
 
+    /** The pid of the running JVM. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Runs one console command through {@code bin/client}; returns what it printed. */
     String client(String command) throws IOException, InterruptedException {
         if (process == null || !process.isAlive()) {

@@ -138,6 +138,13 @@ final class SubscriptionWorker implements Runnable {
         } catch (ServiceGoneException e) {
             throw e;
         } catch (Exception | LinkageError e) {
+            if (engine.registry().find(service.name()).filter(current -> current == service).isEmpty()) {
+                // The registration went away during the call (its bundle stopping, a new version coming): the
+                // failure is not the message's. It stays pending, attempts unchanged, for the next registration.
+                LOG.info("Service '{}' went away while message {} was being delivered ({}); it is delivered again"
+                        + " when the service is back", service.name(), d.msgId(), e.toString());
+                throw new ServiceGoneException(service.name());
+            }
             long now = System.currentTimeMillis();
             boolean dead = policy.exhausted(attempt);
             long next = dead ? now : now + policy.backoffMs(attempt);

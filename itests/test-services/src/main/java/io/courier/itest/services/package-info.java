@@ -2,5 +2,7 @@
  * Test services for process-level tests: {@code itest.publisher} publishes messages and records each id
  * once {@code publish} has returned; {@code itest.recorder} records each message it receives. Both records
  * are files under {@code ${karaf.data}/itest}, forced to disk per line, so they survive {@code kill -9}.
+ * {@code itest.swap} and {@code itest.swap.once} fail below version 2 of this bundle and work from version 2 on,
+ * for the hot-swap tests.
  */
 package io.courier.itest.services;
