@@ -107,6 +107,31 @@ public class DeliveryIT extends CourierTestSupport {
     }
 
     @Test
+    public void errorsThrownByAServiceAreItsFailuresAndDoNotStopDelivery() {
+        register("it.errors", (request, ctx) -> {
+            switch (String.valueOf(request.payload())) {
+                case "soe": throw new StackOverflowError("simulated");
+                case "oom": throw new OutOfMemoryError("simulated");
+                default: throw new NoClassDefFoundError("com/example/HalfUpdated");
+            }
+        }, "courier.delivery.maxAttempts", 1);
+        pubsub.publish("it.errors", "soe");
+        pubsub.publish("it.errors", "oom");
+        pubsub.publish("it.errors", "ncdfe");
+
+        await().atMost(WAIT).until(() -> topic("it.errors").orElseThrow().dead() == 3);
+        List<String> errors = admin.browse("it.errors", true, 0, 10).stream()
+                .map(m -> m.lastError().orElseThrow()).toList();
+        assertTrue(errors.toString(), errors.stream().anyMatch(e -> e.startsWith("java.lang.StackOverflowError")));
+        assertTrue(errors.toString(), errors.stream().anyMatch(e -> e.startsWith("java.lang.OutOfMemoryError")));
+        assertTrue(errors.toString(), errors.stream().anyMatch(e -> e.startsWith("java.lang.NoClassDefFoundError")));
+        Recorder after = new Recorder();
+        register("it.after.errors", after);
+        pubsub.publish("it.after.errors", "still delivering");
+        await().atMost(WAIT).until(() -> after.received.size() == 1);
+    }
+
+    @Test
     public void aDeadLetterRetriedIntoAFixedServiceIsDeliveredOnce() {
         ServiceRegistration<Service> broken = register("it.fixme", new Recorder(Integer.MAX_VALUE),
                 "courier.delivery.maxAttempts", 1);

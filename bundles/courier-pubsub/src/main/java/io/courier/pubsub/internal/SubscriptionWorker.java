@@ -64,12 +64,19 @@ final class SubscriptionWorker implements Runnable {
         boolean more = false;
         try {
             more = deliverBatch();
+            if (storeRetryMs > STORE_RETRY_MIN_MS) {
+                LOG.info("Delivery to '{}' of topic '{}' resumed: the store answers again", subscription.subscriber(),
+                        topic);
+            }
             storeRetryMs = STORE_RETRY_MIN_MS;
         } catch (RuntimeException e) {
-            // The store failed (database unavailable...): nothing was acknowledged; try again later.
-            LOG.warn("Delivery to '{}' of topic '{}' paused for {} ms, the store failed: {}", subscription.subscriber(),
-                    topic, storeRetryMs, e.toString());
-            LOG.debug("Store failure", e);
+            // The store failed (database unavailable...): nothing was acknowledged; try again later, saying so once.
+            if (storeRetryMs == STORE_RETRY_MIN_MS) {
+                LOG.warn("Delivery to '{}' of topic '{}' paused, the store failed: {}. Retrying every {} to {} s; nothing"
+                        + " is lost meanwhile", subscription.subscriber(), topic, e.toString(),
+                        STORE_RETRY_MIN_MS / 1000, STORE_RETRY_MAX_MS / 1000);
+            }
+            LOG.debug("Store failure; next try in {} ms", storeRetryMs, e);
             wakeAt(System.currentTimeMillis() + storeRetryMs);
             storeRetryMs = Math.min(storeRetryMs * 2, STORE_RETRY_MAX_MS);
         } finally {
@@ -137,7 +144,7 @@ final class SubscriptionWorker implements Runnable {
             return true;
         } catch (ServiceGoneException e) {
             throw e;
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) { // Errors too: a StackOverflowError or an OutOfMemoryError in one service is its failure
             if (engine.registry().find(service.name()).filter(current -> current == service).isEmpty()) {
                 // The registration went away during the call (its bundle stopping, a new version coming): the
                 // failure is not the message's. It stays pending, attempts unchanged, for the next registration.
