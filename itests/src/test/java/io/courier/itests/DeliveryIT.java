@@ -107,6 +107,30 @@ public class DeliveryIT extends CourierTestSupport {
     }
 
     @Test
+    public void servicesThatHangAreCutOffByTheTimeoutWhileOthersKeepReceiving() {
+        List<String> hanging = List.of("it.hang.1", "it.hang.2", "it.hang.3", "it.hang.4", "it.hang.5");
+        for (String name : hanging) {
+            register(name, (request, ctx) -> {
+                Thread.sleep(60_000);
+                return null;
+            }, "courier.delivery.timeoutMs", 1_000L, "courier.delivery.maxAttempts", 1);
+            pubsub.publish(name, "never answered");
+        }
+        Recorder healthy = new Recorder();
+        register("it.healthy", healthy);
+        long start = System.nanoTime();
+        pubsub.publish("it.healthy", "on time");
+
+        await().atMost(WAIT).until(() -> healthy.received.size() == 1);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue("delivered after " + tookMs + " ms despite five hanging services", tookMs < 5_000);
+        for (String name : hanging) {
+            await().atMost(WAIT).until(() -> topic(name).orElseThrow().dead() == 1);
+            assertTrue(admin.browse(name, true, 0, 1).get(0).lastError().orElseThrow().contains("no answer within 1000 ms"));
+        }
+    }
+
+    @Test
     public void errorsThrownByAServiceAreItsFailuresAndDoNotStopDelivery() {
         register("it.errors", (request, ctx) -> {
             switch (String.valueOf(request.payload())) {

@@ -1,12 +1,17 @@
 package io.courier.pubsub.internal;
 
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -29,6 +34,8 @@ final class DeliveryEngine {
     private final int batchSize;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
+    /** Runs the services' handle for the workers, so that a worker can give up on a service that hangs. */
+    private final ExecutorService handlers;
     private final Map<Long, SubscriptionWorker> workers = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
@@ -42,6 +49,12 @@ final class DeliveryEngine {
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "courier-delivery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger h = new AtomicInteger();
+        this.handlers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "courier-handler-" + h.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -78,6 +91,7 @@ final class DeliveryEngine {
     void stop() {
         running = false;
         timer.shutdownNow();
+        handlers.shutdown();
         pool.shutdown();
         try {
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -111,6 +125,32 @@ final class DeliveryEngine {
 
     int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * Calls a service for a worker and waits at most {@code timeoutMs}.
+     *
+     * @throws DeliveryTimeoutException if the service has not returned by then; its thread is interrupted
+     * @throws Exception                what the service threw
+     */
+    Object handle(Callable<Object> call, long timeoutMs) throws Exception {
+        Future<Object> handling = handlers.submit(call);
+        try {
+            return handling.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            handling.cancel(true);
+            throw new DeliveryTimeoutException(timeoutMs);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        } catch (InterruptedException e) {
+            handling.cancel(true);
+            Thread.currentThread().interrupt();
+            throw e;
+        }
     }
 
     void execute(Runnable r) {

@@ -2,11 +2,11 @@ package io.courier.pubsub.internal;
 
 /** How a subscription's messages are retried. */
 record DeliveryPolicy(int maxAttempts, long backoffInitialMs, long backoffMaxMs, double backoffMultiplier,
-        boolean ordered) {
+        boolean ordered, long timeoutMs) {
 
     static DeliveryPolicy of(PubSubConfig c) {
         return new DeliveryPolicy(c.maxAttempts(), c.backoffInitialMs(), c.backoffMaxMs(), c.backoffMultiplier(),
-                c.ordered());
+                c.ordered(), c.timeoutMs());
     }
 
     /** The wait after the given failed attempt (1 for the first): initial × multiplier^(attempt-1), capped. */

@@ -28,7 +28,8 @@ final class PolicyResolver {
                 s.get("backoffInitialMs", PolicyResolver::nonNegativeLong, defaults.backoffInitialMs()),
                 s.get("backoffMaxMs", PolicyResolver::nonNegativeLong, defaults.backoffMaxMs()),
                 s.get("backoffMultiplier", PolicyResolver::atLeastOne, defaults.backoffMultiplier()),
-                s.get("ordered", PolicyResolver::bool, defaults.ordered()));
+                s.get("ordered", PolicyResolver::bool, defaults.ordered()),
+                s.get("timeoutMs", PolicyResolver::positiveLong, defaults.timeoutMs()));
     }
 
     private record Sources(String service, Map<String, ?> properties, Map<String, ?> config) {
@@ -68,6 +69,14 @@ final class PolicyResolver {
         long v = raw instanceof Number n ? n.longValue() : Long.parseLong(raw.toString().trim());
         if (v < 0) {
             throw new IllegalArgumentException("must not be negative");
+        }
+        return v;
+    }
+
+    static Long positiveLong(Object raw) {
+        long v = raw instanceof Number n ? n.longValue() : Long.parseLong(raw.toString().trim());
+        if (v < 1) {
+            throw new IllegalArgumentException("must be at least 1");
         }
         return v;
     }

@@ -39,4 +39,8 @@ public @interface PubSubConfig {
 
     @AttributeDefinition(description = "Ordered delivery: a failing message blocks the ones behind it")
     boolean ordered() default false;
+
+    @AttributeDefinition(description = "Longest a service may take to handle one message, in milliseconds; past it"
+            + " the delivery counts as failed and the service's thread is interrupted", min = "1")
+    long timeoutMs() default 60_000;
 }

@@ -40,6 +40,9 @@ public class ServiceDeliveryConfig {
 
         @AttributeDefinition(required = false, description = "A failing message blocks the ones behind it")
         boolean ordered();
+
+        @AttributeDefinition(required = false, description = "Longest a service may take per message, in milliseconds")
+        long timeoutMs();
     }
 
     private Map<String, Object> properties;

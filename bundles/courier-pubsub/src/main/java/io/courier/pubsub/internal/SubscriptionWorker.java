@@ -139,7 +139,8 @@ final class SubscriptionWorker implements Runnable {
             throws ServiceGoneException {
         int attempt = d.attempts() + 1;
         try {
-            service.deliver(new DeliveredMessage(d, topic));
+            DeliveredMessage message = new DeliveredMessage(d, topic);
+            engine.handle(() -> service.deliver(message), policy.timeoutMs());
             outcome.delivered(d.deliveryId());
             return true;
         } catch (ServiceGoneException e) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryPolicyTest {
 
     /** The shipped defaults (PubSubConfig, io.courier.pubsub.cfg): 10 attempts, 1 s doubling up to 5 min. */
-    private static final DeliveryPolicy DEFAULTS = new DeliveryPolicy(10, 1_000, 300_000, 2.0, false);
+    private static final DeliveryPolicy DEFAULTS = new DeliveryPolicy(10, 1_000, 300_000, 2.0, false, 60_000);
 
     @Test
     void backoffDoublesFromOneSecond() {
@@ -27,7 +27,7 @@ class DeliveryPolicyTest {
         assertEquals(300_000, DEFAULTS.backoffMs(100));
         assertEquals(300_000, DEFAULTS.backoffMs(Integer.MAX_VALUE)); // 2^huge is infinite, still capped
 
-        DeliveryPolicy lowCap = new DeliveryPolicy(10, 1_000, 5_000, 2.0, false);
+        DeliveryPolicy lowCap = new DeliveryPolicy(10, 1_000, 5_000, 2.0, false, 60_000);
         assertEquals(4_000, lowCap.backoffMs(3));
         assertEquals(5_000, lowCap.backoffMs(4));
         assertEquals(5_000, lowCap.backoffMs(5));
@@ -35,7 +35,7 @@ class DeliveryPolicyTest {
 
     @Test
     void multiplierOneGivesAConstantWait() {
-        DeliveryPolicy constant = new DeliveryPolicy(5, 750, 300_000, 1.0, false);
+        DeliveryPolicy constant = new DeliveryPolicy(5, 750, 300_000, 1.0, false, 60_000);
         for (int attempt = 1; attempt <= 50; attempt++) {
             assertEquals(750, constant.backoffMs(attempt), "attempt " + attempt);
         }
@@ -43,7 +43,7 @@ class DeliveryPolicyTest {
 
     @Test
     void fractionalMultiplierGrowsGeometrically() {
-        DeliveryPolicy p = new DeliveryPolicy(5, 1_000, 300_000, 1.5, false);
+        DeliveryPolicy p = new DeliveryPolicy(5, 1_000, 300_000, 1.5, false, 60_000);
         assertEquals(1_000, p.backoffMs(1));
         assertEquals(1_500, p.backoffMs(2));
         assertEquals(2_250, p.backoffMs(3));
@@ -51,7 +51,7 @@ class DeliveryPolicyTest {
 
     @Test
     void zeroInitialWaitRetriesAtOnce() {
-        DeliveryPolicy p = new DeliveryPolicy(5, 0, 300_000, 2.0, false);
+        DeliveryPolicy p = new DeliveryPolicy(5, 0, 300_000, 2.0, false, 60_000);
         assertEquals(0, p.backoffMs(1));
         assertEquals(0, p.backoffMs(7));
     }
@@ -74,7 +74,7 @@ class DeliveryPolicyTest {
         assertTrue(DEFAULTS.exhausted(10));
         assertTrue(DEFAULTS.exhausted(11));
 
-        DeliveryPolicy once = new DeliveryPolicy(1, 1_000, 300_000, 2.0, false);
+        DeliveryPolicy once = new DeliveryPolicy(1, 1_000, 300_000, 2.0, false, 60_000);
         assertTrue(once.exhausted(1), "one attempt allowed: the first failure is final");
         assertFalse(once.exhausted(0));
     }

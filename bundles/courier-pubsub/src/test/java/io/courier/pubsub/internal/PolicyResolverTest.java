@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class PolicyResolverTest {
 
-    private static final DeliveryPolicy DEFAULTS = new DeliveryPolicy(10, 1_000, 300_000, 2.0, false);
+    private static final DeliveryPolicy DEFAULTS = new DeliveryPolicy(10, 1_000, 300_000, 2.0, false, 60_000);
 
     private static DeliveryPolicy resolve(Map<String, ?> properties, Map<String, ?> config) {
         return PolicyResolver.resolve("orders", properties, config, DEFAULTS);
@@ -21,6 +21,14 @@ class PolicyResolverTest {
         assertEquals(DEFAULTS, resolve(Map.of(), Map.of()));
         assertEquals(DEFAULTS, resolve(null, null));
         assertEquals(DEFAULTS, resolve(Map.of("courier.service", "orders", "unrelated", 1), Map.of("service", "orders")));
+    }
+
+    @Test
+    void theDeliveryTimeoutResolvesLikeTheOtherKeys() {
+        assertEquals(500, resolve(Map.of("courier.delivery.timeoutMs", "500"), Map.of("timeoutMs", 900)).timeoutMs());
+        assertEquals(900, resolve(Map.of(), Map.of("timeoutMs", 900)).timeoutMs());
+        assertEquals(DEFAULTS.timeoutMs(), resolve(Map.of("courier.delivery.timeoutMs", 0), Map.of()).timeoutMs(),
+                "a timeout of 0 is refused and the next source used");
     }
 
     @Test
@@ -49,14 +57,14 @@ class PolicyResolverTest {
         DeliveryPolicy p = resolve(Map.of("courier.delivery.maxAttempts", 4, "courier.delivery.backoffInitialMs", 10L,
                 "courier.delivery.backoffMaxMs", 60_000, "courier.delivery.backoffMultiplier", 3.0,
                 "courier.delivery.ordered", true), null);
-        assertEquals(new DeliveryPolicy(4, 10, 60_000, 3.0, true), p);
+        assertEquals(new DeliveryPolicy(4, 10, 60_000, 3.0, true, 60_000), p);
     }
 
     @Test
     void everyKeyCanBeSetByConfiguration() {
         DeliveryPolicy p = resolve(null, Map.of("maxAttempts", 4, "backoffInitialMs", 10L, "backoffMaxMs", 60_000L,
                 "backoffMultiplier", 1.0, "ordered", Boolean.TRUE));
-        assertEquals(new DeliveryPolicy(4, 10, 60_000, 1.0, true), p);
+        assertEquals(new DeliveryPolicy(4, 10, 60_000, 1.0, true, 60_000), p);
     }
 
     @Test
@@ -65,14 +73,14 @@ class PolicyResolverTest {
                 "courier.delivery.backoffMultiplier", "1.5", "courier.delivery.ordered", "TRUE");
         Map<String, Object> config = Map.of("backoffInitialMs", "20", "backoffMaxMs", "40000");
 
-        assertEquals(new DeliveryPolicy(5, 20, 40_000, 1.5, true), resolve(properties, config));
+        assertEquals(new DeliveryPolicy(5, 20, 40_000, 1.5, true, 60_000), resolve(properties, config));
     }
 
     @Test
     void numberValuesOfAnyTypeParse() {
         DeliveryPolicy p = resolve(Map.of("courier.delivery.maxAttempts", 6L, "courier.delivery.backoffInitialMs", 30,
                 "courier.delivery.backoffMultiplier", 2), Map.of("backoffMaxMs", 9_000.0));
-        assertEquals(new DeliveryPolicy(6, 30, 9_000, 2.0, false), p);
+        assertEquals(new DeliveryPolicy(6, 30, 9_000, 2.0, false, 60_000), p);
     }
 
     @Test
@@ -81,7 +89,7 @@ class PolicyResolverTest {
                 Map.of("courier.delivery.maxAttempts", "abc", "courier.delivery.backoffMultiplier", 0.5,
                         "courier.delivery.ordered", "yes", "courier.delivery.backoffInitialMs", -1),
                 Map.of("maxAttempts", "8", "backoffMultiplier", "3", "ordered", "true", "backoffInitialMs", 5));
-        assertEquals(new DeliveryPolicy(8, 5, 300_000, 3.0, true), p);
+        assertEquals(new DeliveryPolicy(8, 5, 300_000, 3.0, true, 60_000), p);
     }
 
     @Test
