@@ -17,7 +17,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * messages this service receives.</li>
  * <li>{@code courier.delivery.*} (optional): the delivery policy for messages published to this service,
  * overriding the configuration ({@code maxAttempts}, {@code backoffInitialMs}, {@code backoffMaxMs},
- * {@code backoffMultiplier}, {@code ordered}).</li>
+ * {@code backoffMultiplier}, {@code ordered}, {@code timeoutMs}).</li>
  * </ul>
  */
 @ConsumerType
