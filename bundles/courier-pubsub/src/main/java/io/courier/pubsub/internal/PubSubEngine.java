@@ -111,9 +111,14 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         long now = System.currentTimeMillis();
         for (SubscriptionRow s : routing.subscriptionsOf(service.name())) {
             // A service that comes back (a new version, a restarted bundle) gets its waiting messages at once.
-            int madeDue = store.makeDueNow(s.id(), now);
-            if (madeDue > 0) {
-                LOG.info("{} messages waiting for '{}' are due now", madeDue, service.name());
+            try {
+                int madeDue = store.makeDueNow(s.id(), now);
+                if (madeDue > 0) {
+                    LOG.info("{} messages waiting for '{}' are due now", madeDue, service.name());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not bring forward the retries waiting for '{}' ({}); they come when due", service.name(),
+                        e.toString());
             }
             engine.wake(s);
         }

@@ -106,9 +106,13 @@ final class SubscriptionWorker implements Runnable {
         }
         inFlight.set(batch.size());
         BatchOutcome outcome = new BatchOutcome();
+        // the budget starts once the batch is in hand: a slow fetch (waiting for a connection) must not eat it
+        long deadline = System.currentTimeMillis() + MAX_BATCH_MS;
+        boolean cutShort = false;
         for (DueDelivery d : batch) {
-            if (System.currentTimeMillis() - now > MAX_BATCH_MS) {
-                break; // the rest stays pending, fetched again by the next run
+            if (System.currentTimeMillis() > deadline) {
+                cutShort = true; // the rest stays pending, fetched again by the next run, at once
+                break;
             }
             if (d.nextAttemptAt() > now) { // ordered: the head is not due yet
                 wakeAt(d.nextAttemptAt());
@@ -131,7 +135,7 @@ final class SubscriptionWorker implements Runnable {
             inFlight.decrementAndGet();
         }
         engine.store().complete(subscription.id(), outcome, System.currentTimeMillis());
-        return !outcome.isEmpty();
+        return cutShort || !outcome.isEmpty();
     }
 
     /** Delivers one message; returns false if it failed. */
