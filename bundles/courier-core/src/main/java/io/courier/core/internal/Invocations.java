@@ -203,6 +203,9 @@ final class Invocations {
     // ----------------------------------------------------------------------------------------------------
 
     Service serviceFor(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("the name of the service to invoke must not be null");
+        }
         Service service = services.apply(name);
         if (service == null) {
             throw new ServiceNotFoundException(name);
