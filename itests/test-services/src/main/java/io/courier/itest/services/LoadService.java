@@ -14,12 +14,15 @@ import io.courier.api.Service;
 /**
  * Publishes continuously in the background: {@code {"threads": 4, "target": "itest.recorder"}} starts the
  * publishers and returns at once; each message id is recorded in {@code acked.log} once publish has returned
- * it. They run until the bundle stops or the JVM dies.
+ * it. {@code load.log} records {@code begin <key>} before each publish and {@code acked <key>} after it, so that
+ * a publish begun but never acknowledged shows that the JVM died during its commit. They run until the bundle
+ * stops or the JVM dies.
  */
 @Component(property = Service.NAME + "=itest.load")
 public class LoadService implements Service {
 
     private final DurableLog acked = new DurableLog("acked.log");
+    private final DurableLog load = new DurableLog("load.log");
     private final List<Thread> publishers = new ArrayList<>();
 
     @Override
@@ -30,9 +33,13 @@ public class LoadService implements Service {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread publisher = new Thread(() -> {
+                String run = Long.toHexString(System.nanoTime()) + "-" + thread;
                 for (long i = 0; !Thread.currentThread().isInterrupted(); i++) {
                     try {
+                        String key = run + "-" + i;
+                        load.append("begin " + key);
                         acked.append(ctx.pubsub().publish(target, Map.of("thread", thread, "i", i)));
+                        load.append("acked " + key);
                     } catch (RuntimeException e) {
                         return; // Courier stopping: the load ends with it
                     }
