@@ -27,7 +27,8 @@ import org.junit.Test;
 /**
  * Fixing a service by hot swap, as a user does it: version 1 of a service fails every message; its messages
  * pile up with their attempts and errors in courier:browse; version 2 is copied over the jar in deploy/; every
- * waiting message reaches version 2 without a restart, and dead letters retried by hand reach it too.
+ * waiting message reaches version 2 without a restart, and dead letters retried by hand reach it too. Then the
+ * jar is removed: messages published meanwhile wait, and arrive when it is back.
  */
 public class HotSwapIT {
 
@@ -85,6 +86,23 @@ public class HotSwapIT {
             assertTrue(karaf.client("courier:retry " + dead).contains("Retrying 1 dead letter"));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> KarafProcess
                     .lines(swapped).contains(dead + " itest.swap.once 2.0.0"));
+
+            // the jar removed: the service is gone but known, its messages accumulate; the jar back: they arrive
+            Files.move(karaf.home().resolve("deploy").resolve(JAR), target.resolve("hot-swap").resolve("removed.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> karaf
+                    .client("courier:services --no-format").lines().map(l -> l.split("\t"))
+                    .anyMatch(c -> c[0].trim().equals("itest.swap") && c[3].trim().equals("unregistered")));
+            int before = KarafProcess.lines(swapped).size();
+            for (int i = 0; i < 3; i++) {
+                assertTrue(karaf.client("courier:publish itest.swap '{\"away\":" + i + "}'").trim()
+                        .matches("[0-9a-f]{32}"));
+            }
+            Files.copy(v2, karaf.home().resolve("deploy").resolve(JAR + ".tmp"));
+            Files.move(karaf.home().resolve("deploy").resolve(JAR + ".tmp"), karaf.home().resolve("deploy").resolve(JAR),
+                    StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> KarafProcess.lines(swapped).size() == before + 3);
             assertEquals("no restart: the same JVM all along", pid, karaf.pid());
             System.out.printf("hot swap: %d waiting messages delivered to version 2 within %d ms of the swap%n",
                     MESSAGES, deliveredMs);
