@@ -11,7 +11,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
+import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
 import io.courier.api.PublishException;
 import io.courier.api.Service;
 import io.courier.api.ServiceNotFoundException;
@@ -46,6 +51,9 @@ public class BadInputIT extends CourierTestSupport {
 
     @Inject
     private SessionFactory sessions;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
 
     @Before
     public void knownServiceThatIsAway() {
@@ -113,6 +121,26 @@ public class BadInputIT extends CourierTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> admin.browse("it.bad.policy", false, 0, 1).stream()
                 .anyMatch(m -> m.attempts() >= 3));
         assertEquals(0, topic("it.bad.policy").orElseThrow().dead());
+    }
+
+    @Test
+    public void aMalformedConfigurationFallsBackToDefaultsAndDeliveryGoesOn() throws Exception {
+        Configuration config = configAdmin.getConfiguration("io.courier.pubsub", null);
+        Dictionary<String, Object> saved = config.getProperties();
+        Dictionary<String, Object> bad = new Hashtable<>(Map.of("deliveryThreads", "abc", "maxAttempts", "-1",
+                "batchSize", "0", "timeoutMs", "soon"));
+        config.update(bad);
+        try {
+            Recorder still = new Recorder();
+            register("it.bad.config", still);
+            // pub/sub restarts with the new configuration: reach it through Courier, which follows the restart
+            // (the PubSub injected into this test is the instance that stopped)
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> courier.pubsub().publish("it.bad.config", "after a bad configuration") != null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !still.received.isEmpty());
+        } finally {
+            config.update(saved);
+        }
     }
 
     @Test

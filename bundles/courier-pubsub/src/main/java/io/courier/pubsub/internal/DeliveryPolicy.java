@@ -4,11 +4,6 @@ package io.courier.pubsub.internal;
 record DeliveryPolicy(int maxAttempts, long backoffInitialMs, long backoffMaxMs, double backoffMultiplier,
         boolean ordered, long timeoutMs) {
 
-    static DeliveryPolicy of(PubSubConfig c) {
-        return new DeliveryPolicy(c.maxAttempts(), c.backoffInitialMs(), c.backoffMaxMs(), c.backoffMultiplier(),
-                c.ordered(), c.timeoutMs());
-    }
-
     /** The wait after the given failed attempt (1 for the first): initial × multiplier^(attempt-1), capped. */
     long backoffMs(int failedAttempt) {
         double wait = backoffInitialMs * Math.pow(backoffMultiplier, Math.max(0, failedAttempt - 1));

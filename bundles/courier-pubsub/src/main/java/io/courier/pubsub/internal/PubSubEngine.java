@@ -39,7 +39,6 @@ import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 import io.courier.pubsub.internal.store.DueDelivery;
-import io.courier.pubsub.internal.store.MessageEntity;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.QueueCounts;
 import io.courier.pubsub.internal.store.Store;
@@ -73,23 +72,21 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     private Store store;
     private GroupCommitWriter writer;
     private DeliveryEngine engine;
-    private PubSubConfig config;
-    private DeliveryPolicy defaults;
+    private Settings settings;
 
     @Activate
     void activate(PubSubConfig config) {
-        this.config = config;
-        this.defaults = DeliveryPolicy.of(config);
+        this.settings = Settings.of(config);
         store = new Store(emf);
         store.prepare();
         routing.load(store.loadTopics());
-        engine = new DeliveryEngine(store, registry, routing, this::policyOf, config.deliveryThreads(),
-                config.batchSize());
+        engine = new DeliveryEngine(store, registry, routing, this::policyOf, settings.deliveryThreads(),
+                settings.batchSize());
         writer = new GroupCommitWriter(store, this::wakeSubscribers);
         writer.start();
         registry.addListener(this);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
-                config.deliveryThreads());
+                settings.deliveryThreads());
     }
 
     @Deactivate
@@ -146,7 +143,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
                 }
             }
         }
-        return PolicyResolver.resolve(service.name(), service.properties(), serviceConfig, defaults);
+        return PolicyResolver.resolve(service.name(), service.properties(), serviceConfig, settings.defaults());
     }
 
     private void wakeSubscribers(List<NewMessage> stored) {
@@ -176,7 +173,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
                     + e.getMessage(), e);
         }
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-        int limit = Math.min(config.maxMessageSize(), MessageEntity.MAX_DATA_CHARS);
+        int limit = settings.maxMessageSize();
         if (bytes > limit) {
             throw new PublishException("The data for '" + name + "' is " + bytes + " bytes of JSON, over the limit of "
                     + limit + " (maxMessageSize in " + PubSubConfig.PID + "); nothing was published");
