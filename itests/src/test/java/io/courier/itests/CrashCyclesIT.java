@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,11 +52,7 @@ public class CrashCyclesIT {
         int cycles = Integer.getInteger("courier.crashCycles", 5);
         long seed = Long.getLong("courier.crashSeed", System.nanoTime());
         Random random = new Random(seed);
-        Path target = Paths.get(System.getProperty("project.build.directory"));
-        try (KarafProcess karaf = KarafProcess.unpack(Paths.get(System.getProperty("courier.distribution")),
-                target.resolve("crash-cycles"))) {
-            Files.copy(Paths.get(System.getProperty("courier.itestServices")),
-                    karaf.home().resolve("deploy/courier-itest-services.jar"));
+        try (KarafProcess karaf = KarafProcess.withTestServices("crash-cycles")) {
             Path ackedInService = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
             Path load = karaf.data("itest/load.log");

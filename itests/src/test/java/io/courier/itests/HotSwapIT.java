@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Enumeration;
@@ -33,15 +32,13 @@ import org.junit.Test;
 public class HotSwapIT {
 
     private static final int MESSAGES = 20;
-    private static final String JAR = "courier-itest-services.jar";
+    private static final String JAR = KarafProcess.TEST_SERVICES_JAR;
 
     @Test
     public void messagesWaitingForABrokenServiceReachItsFixedVersionWithoutARestart() throws Exception {
-        Path target = Paths.get(System.getProperty("project.build.directory"));
-        Path v1 = Paths.get(System.getProperty("courier.itestServices"));
-        try (KarafProcess karaf = KarafProcess.unpack(Paths.get(System.getProperty("courier.distribution")),
-                target.resolve("hot-swap"))) {
-            Files.copy(v1, karaf.home().resolve("deploy").resolve(JAR));
+        Path target = KarafProcess.TARGET;
+        Path v1 = KarafProcess.TEST_SERVICES;
+        try (KarafProcess karaf = KarafProcess.withTestServices("hot-swap")) {
             Path swapped = karaf.data("itest/swapped.log");
             karaf.start();
             long pid = karaf.pid();
@@ -65,8 +62,8 @@ public class HotSwapIT {
 
             // version 2, copied over version 1 the way a user would
             Path v2 = withVersion(v1, target.resolve("hot-swap").resolve("v2.jar"), "2.0.0");
-            Files.copy(v2, karaf.home().resolve("deploy").resolve(JAR + ".tmp"));
-            Files.move(karaf.home().resolve("deploy").resolve(JAR + ".tmp"), karaf.home().resolve("deploy").resolve(JAR),
+            Files.copy(v2, karaf.deploy().resolve(JAR + ".tmp"));
+            Files.move(karaf.deploy().resolve(JAR + ".tmp"), karaf.deploy().resolve(JAR),
                     StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
             long swappedAt = System.nanoTime();
@@ -88,7 +85,7 @@ public class HotSwapIT {
                     .lines(swapped).contains(dead + " itest.swap.once 2.0.0"));
 
             // the jar removed: the service is gone but known, its messages accumulate; the jar back: they arrive
-            Files.move(karaf.home().resolve("deploy").resolve(JAR), target.resolve("hot-swap").resolve("removed.jar"),
+            Files.move(karaf.deploy().resolve(JAR), target.resolve("hot-swap").resolve("removed.jar"),
                     StandardCopyOption.REPLACE_EXISTING);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> karaf
                     .client("courier:services --no-format").lines().map(l -> l.split("\t"))
@@ -98,8 +95,8 @@ public class HotSwapIT {
                 assertTrue(karaf.client("courier:publish itest.swap '{\"away\":" + i + "}'").trim()
                         .matches("[0-9a-f]{32}"));
             }
-            Files.copy(v2, karaf.home().resolve("deploy").resolve(JAR + ".tmp"));
-            Files.move(karaf.home().resolve("deploy").resolve(JAR + ".tmp"), karaf.home().resolve("deploy").resolve(JAR),
+            Files.copy(v2, karaf.deploy().resolve(JAR + ".tmp"));
+            Files.move(karaf.deploy().resolve(JAR + ".tmp"), karaf.deploy().resolve(JAR),
                     StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> KarafProcess.lines(swapped).size() == before + 3);

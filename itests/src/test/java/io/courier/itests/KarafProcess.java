@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,26 @@ final class KarafProcess implements AutoCloseable {
     private KarafProcess(Path home, int sshPort) {
         this.home = home;
         this.sshPort = sshPort;
+    }
+
+    /** The test services jar, as built: version 0.1.0, the broken one for the hot-swap test. */
+    static final Path TEST_SERVICES = Paths.get(System.getProperty("courier.itestServices"));
+    /** This module's target folder. */
+    static final Path TARGET = Paths.get(System.getProperty("project.build.directory"));
+    static final String TEST_SERVICES_JAR = "courier-itest-services.jar";
+
+    /**
+     * The built distribution, unpacked into a new folder under {@code target/<folder>}, with the test services
+     * in its deploy/ folder, not started yet.
+     */
+    static KarafProcess withTestServices(String folder) throws IOException, InterruptedException {
+        KarafProcess karaf = unpack(Paths.get(System.getProperty("courier.distribution")), TARGET.resolve(folder));
+        Files.copy(TEST_SERVICES, karaf.deploy().resolve(TEST_SERVICES_JAR));
+        return karaf;
+    }
+
+    Path deploy() {
+        return home.resolve("deploy");
     }
 
     /**

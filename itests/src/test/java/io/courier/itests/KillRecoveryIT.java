@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +24,7 @@ public class KillRecoveryIT {
 
     @Test
     public void everyAcknowledgedMessageIsDeliveredAfterKillMinus9() throws Exception {
-        Path target = Paths.get(System.getProperty("project.build.directory"));
-        try (KarafProcess karaf = KarafProcess.unpack(Paths.get(System.getProperty("courier.distribution")),
-                target.resolve("kill-recovery"))) {
-            Files.copy(Paths.get(System.getProperty("courier.itestServices")),
-                    karaf.home().resolve("deploy/courier-itest-services.jar"));
+        try (KarafProcess karaf = KarafProcess.withTestServices("kill-recovery")) {
             Path acked = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
 
