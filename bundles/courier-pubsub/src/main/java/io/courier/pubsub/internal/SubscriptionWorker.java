@@ -149,6 +149,10 @@ final class SubscriptionWorker implements Runnable {
             return true;
         } catch (ServiceGoneException e) {
             throw e;
+        } catch (InterruptedException e) {
+            // Courier is stopping: not the message's failure; it is delivered again after the restart.
+            Thread.currentThread().interrupt();
+            throw new ServiceGoneException(service.name());
         } catch (Throwable e) { // Errors too: a StackOverflowError or an OutOfMemoryError in one service is its failure
             if (engine.registry().find(service.name()).filter(current -> current == service).isEmpty()) {
                 // The registration went away during the call (its bundle stopping, a new version coming): the
