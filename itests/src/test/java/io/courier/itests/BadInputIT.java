@@ -85,6 +85,9 @@ public class BadInputIT extends CourierTestSupport {
         cases.put("courier:retry --dead nobody.known", "No service or shared topic named 'nobody.known' is known");
         cases.put("courier:purge " + TARGET, "run it again with --force");
         cases.put("courier:purge --force nobody.known", "No service or shared topic named 'nobody.known' is known");
+        cases.put("courier:pause nobody.known", "No service or shared topic named 'nobody.known' is known");
+        cases.put("courier:resume /nobody", "No service or shared topic named '/nobody' is known");
+        cases.put("courier:message no-such-id", "Message 'no-such-id' is not stored");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             String out = execute(c.getKey());
             assertTrue(c.getKey() + " printed: " + out, out.contains(c.getValue()));

@@ -30,6 +30,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import io.courier.api.PubSubMessage;
 import io.courier.api.PublishOptions;
 import io.courier.api.Service;
+import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.TopicInfo;
 
@@ -153,6 +154,29 @@ public class DeliveryIT extends CourierTestSupport {
         register("it.after.errors", after);
         pubsub.publish("it.after.errors", "still delivering");
         await().atMost(WAIT).until(() -> after.received.size() == 1);
+    }
+
+    @Test
+    public void aPausedServiceKeepsItsMessagesUntilResumed() {
+        Recorder paused = new Recorder();
+        register("it.paused", paused);
+        admin.pause("it.paused");
+        assertTrue(subscription("it.paused", "it.paused").paused());
+        String id = pubsub.publish("it.paused", Map.of("held", true),
+                PublishOptions.builder().priority(7).correlationId("corr-held").build());
+
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> paused.received.isEmpty());
+        MessageDetails held = admin.message(id).orElseThrow();
+        assertEquals("it.paused", held.topic());
+        assertEquals(7, held.priority());
+        assertEquals("corr-held", held.correlationId());
+        assertEquals("{\"held\":true}", held.data());
+        assertEquals(List.of("it.paused"), held.deliveries().stream().map(QueuedMessage::subscriber).toList());
+
+        admin.resume("it.paused");
+        await().atMost(WAIT).until(() -> paused.received.size() == 1);
+        assertEquals(id, paused.received.get(0).msgId());
+        await().atMost(WAIT).until(() -> admin.message(id).isEmpty());
     }
 
     @Test

@@ -45,4 +45,22 @@ public interface PubSubAdmin {
      * @throws IllegalArgumentException if no service or topic of that name is known
      */
     int purge(String name, boolean dead);
+
+    /**
+     * Pauses delivery to a service (all its subscriptions) or to a shared topic's subscribers: messages keep
+     * being stored and wait. The state is stored: a paused service stays paused after a restart.
+     *
+     * @throws IllegalArgumentException if no service or topic of that name is known
+     */
+    void pause(String name);
+
+    /**
+     * Resumes delivery paused by {@link #pause}; waiting messages go out at once.
+     *
+     * @throws IllegalArgumentException if no service or topic of that name is known
+     */
+    void resume(String name);
+
+    /** A stored message with its deliveries (one per subscription it still waits for); empty once delivered. */
+    java.util.Optional<MessageDetails> message(String msgId);
 }

@@ -81,6 +81,11 @@ final class DeliveryEngine {
         }
     }
 
+    /** Whether delivery to a subscription is paused (as stored, through the routing table). */
+    boolean paused(long subscriptionId) {
+        return routing.subscription(subscriptionId).map(SubscriptionRow::paused).orElse(false);
+    }
+
     /** How many deliveries of a subscription are being delivered right now. */
     int inFlight(long subscriptionId) {
         SubscriptionWorker w = workers.get(subscriptionId);

@@ -34,6 +34,7 @@ import io.courier.core.PublishChannel;
 import io.courier.core.RegisteredService;
 import io.courier.core.RegistryListener;
 import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.SubscriptionInfo;
@@ -254,12 +255,15 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         subs.forEach(s -> subscriber.put(s.id(), s.subscriber()));
         List<QueuedMessage> list = new ArrayList<>();
         for (DueDelivery d : store.browse(subscriber.keySet(), dead, Math.max(0, offset), Math.max(1, limit))) {
-            list.add(new QueuedMessage(d.msgId(), routing.topicName(d.topicId()), subscriber.get(d.subscriptionId()),
-                    d.priority(), Instant.ofEpochMilli(d.publishedAt()), d.attempts(),
-                    Instant.ofEpochMilli(d.nextAttemptAt()), Optional.ofNullable(d.lastError()), d.dead(),
-                    preview(d.data())));
+            list.add(queued(d, subscriber.get(d.subscriptionId())));
         }
         return list;
+    }
+
+    private QueuedMessage queued(DueDelivery d, String subscriber) {
+        return new QueuedMessage(d.msgId(), routing.topicName(d.topicId()), subscriber, d.priority(),
+                Instant.ofEpochMilli(d.publishedAt()), d.attempts(), Instant.ofEpochMilli(d.nextAttemptAt()),
+                Optional.ofNullable(d.lastError()), d.dead(), preview(d.data()));
     }
 
     @Override
@@ -279,6 +283,38 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         int purged = store.purge(ids(subscriptionsNamed(name)), dead);
         LOG.info("Purged {} {} of '{}'", purged, dead ? "dead letters" : "pending messages", name);
         return purged;
+    }
+
+    @Override
+    public void pause(String name) {
+        store.setPaused(ids(subscriptionsNamed(name)), true);
+        routing.load(store.loadTopics());
+        LOG.info("Delivery to '{}' paused; its messages wait until courier:resume", name);
+    }
+
+    @Override
+    public void resume(String name) {
+        List<SubscriptionRow> subs = subscriptionsNamed(name);
+        store.setPaused(ids(subs), false);
+        routing.load(store.loadTopics());
+        LOG.info("Delivery to '{}' resumed", name);
+        subs.forEach(engine::wake);
+    }
+
+    @Override
+    public Optional<MessageDetails> message(String msgId) {
+        List<DueDelivery> deliveries = store.deliveriesOf(msgId);
+        if (deliveries.isEmpty()) {
+            return Optional.empty();
+        }
+        DueDelivery d = deliveries.get(0);
+        return Optional.of(new MessageDetails(d.msgId(), routing.topicName(d.topicId()), d.mimeType(), d.priority(),
+                Instant.ofEpochMilli(d.publishedAt()),
+                d.expiresAt() == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(d.expiresAt())),
+                d.correlationId(), Optional.ofNullable(d.inReplyTo()), Optional.ofNullable(d.extClientId()),
+                Optional.ofNullable(d.publisher()), d.data(),
+                deliveries.stream().map(x -> queued(x, routing.subscription(x.subscriptionId())
+                        .map(SubscriptionRow::subscriber).orElse("?"))).toList()));
     }
 
     private int retried(List<SubscriptionRow> subscriptions, int count) {

@@ -95,6 +95,10 @@ final class SubscriptionWorker implements Runnable {
             LOG.debug("'{}' is not registered: its messages on '{}' wait for it", subscription.subscriber(), topic);
             return false; // delivered when the service registers again
         }
+        if (engine.paused(subscription.id())) {
+            LOG.debug("Delivery to '{}' of topic '{}' is paused", subscription.subscriber(), topic);
+            return false; // resume wakes it
+        }
         RegisteredService service = found.get();
         DeliveryPolicy policy = engine.policy(service);
         long now = System.currentTimeMillis();

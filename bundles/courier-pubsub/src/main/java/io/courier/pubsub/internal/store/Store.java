@@ -303,7 +303,23 @@ public class Store {
         });
     }
 
+    /** Pauses or resumes delivery to some subscriptions; the state is stored and outlives restarts. */
+    public void setPaused(Collection<Long> subscriptionIds, boolean paused) {
+        if (subscriptionIds.isEmpty()) {
+            return;
+        }
+        inTransaction(em -> em.createQuery("UPDATE SubscriptionEntity s SET s.paused = :p WHERE s.id IN :s")
+                .setParameter("p", paused).setParameter("s", subscriptionIds).executeUpdate());
+    }
+
     // ---- reading for people ----------------------------------------------------------------------------
+
+    /** A stored message by its public id, with its deliveries, if it is still stored. */
+    public List<DueDelivery> deliveriesOf(String msgId) {
+        return inTransaction(em -> em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
+                + " WHERE d.message.msgId = :id ORDER BY d.subscriptionId", DeliveryEntity.class)
+                .setParameter("id", msgId).getResultList().stream().map(DueDelivery::of).toList());
+    }
 
     /** Pending and dead counts per subscription id. */
     public Map<Long, QueueCounts> queueCounts() {
