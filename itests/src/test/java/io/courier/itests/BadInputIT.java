@@ -62,6 +62,8 @@ public class BadInputIT extends CourierTestSupport {
 
     @Test
     public void everyBadCommandGetsOneClearLineAndStoresNothing() throws Exception {
+        // the courier commands register a moment after the shell itself
+        await().atMost(Duration.ofSeconds(30)).until(() -> !execute("courier:services").contains("Command not found"));
         long stored = storedDeliveries();
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("courier:publish nobody.known '{}'", "No service named 'nobody.known' has ever registered");
