@@ -1,5 +1,6 @@
 package io.courier.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
@@ -11,7 +12,9 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRunti
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -131,6 +134,11 @@ public abstract class CourierTestSupport {
             }
         });
         registrations.clear();
+    }
+
+    /** Waits until services of the distribution (the examples) have registered: they start asynchronously. */
+    protected void awaitServices(String... names) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(names).allMatch(n -> registry.find(n).isPresent()));
     }
 
     protected Optional<TopicInfo> topic(String name) {

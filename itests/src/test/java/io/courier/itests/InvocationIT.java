@@ -100,6 +100,7 @@ public class InvocationIT extends CourierTestSupport {
 
     @Test
     public void aBankTransferIsCheckedBookedAfterARetryAndPublishedDurably() {
+        awaitServices("bank.transfer", "bank.fraud", "bank.ledger", "bank.audit");
         Map<?, ?> done = (Map<?, ?>) courier.invoke("bank.transfer",
                 Map.of("transferId", "t-" + System.nanoTime(), "from", "c-1", "to", "c-2", "amount", 25));
         assertEquals(2, ((Map<?, ?>) done.get("booking")).get("attempts"));
@@ -111,6 +112,7 @@ public class InvocationIT extends CourierTestSupport {
 
     @Test
     public void theBankingApiFansOutAndReportsAFailingOrLateLookup() {
+        awaitServices("bank.api", "bank.account", "bank.customer", "bank.fraud", "bank.audit");
         Map<?, ?> overview = (Map<?, ?>) courier.invoke("bank.api", Map.of("customerId", "c-1"));
         assertEquals("c-1", overview.get("customerId"));
         assertEquals("Ada Lovelace", ((Map<?, ?>) overview.get("customer")).get("name"));

@@ -28,8 +28,7 @@ public class SeedExampleIT extends CourierTestSupport {
     @Test
     public void invokingMySourceDeliversItsMessageToMyTargetWhichLogsIt() throws IOException {
         Path log = Paths.get(System.getProperty("karaf.log"), "karaf.log");
-        await().atMost(Duration.ofSeconds(30)).until(() -> registry.find("my.source").isPresent()
-                && registry.find("my.target").isPresent());
+        awaitServices("my.source", "my.target");
         long before = count(log);
 
         Object response = courier.invoke("my.source", null);
