@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -110,9 +111,10 @@ public class DeliveryIT extends CourierTestSupport {
     @Test
     public void servicesThatHangAreCutOffByTheTimeoutWhileOthersKeepReceiving() {
         List<String> hanging = List.of("it.hang.1", "it.hang.2", "it.hang.3", "it.hang.4", "it.hang.5");
+        CountDownLatch never = new CountDownLatch(1);
         for (String name : hanging) {
             register(name, (request, ctx) -> {
-                Thread.sleep(60_000);
+                never.await(); // hangs until interrupted
                 return null;
             }, "courier.delivery.timeoutMs", 1_000L, "courier.delivery.maxAttempts", 1);
             pubsub.publish(name, "never answered");

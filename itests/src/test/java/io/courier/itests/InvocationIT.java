@@ -55,9 +55,10 @@ public class InvocationIT extends CourierTestSupport {
     @Test
     public void aTimeoutEndsTheWaitAndInterruptsTheTarget() throws InterruptedException {
         CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         register("it.hangs", (request, ctx) -> {
             try {
-                Thread.sleep(30_000);
+                never.await(); // hangs until interrupted
                 return "too late";
             } catch (InterruptedException e) {
                 interrupted.countDown();

@@ -20,7 +20,7 @@ public class RecorderService implements Service {
         PubSubMessage msg = request.pubsubMessage().orElseThrow();
         Object delay = msg.data() instanceof Map<?, ?> m ? m.get("delayMs") : null;
         if (delay instanceof Number n && n.longValue() > 0) {
-            Thread.sleep(n.longValue());
+            Thread.sleep(n.longValue()); // the service's simulated work, not a wait for an outcome
         }
         delivered.append(msg.msgId());
         return null;
