@@ -61,7 +61,10 @@ public class BadInputIT extends CourierTestSupport {
         cases.put("courier:publish --priority 10 " + TARGET + " '{}'", "priority must be between 1 and 9, not 10");
         cases.put("courier:publish --expiration -5 " + TARGET + " '{}'", "--expiration must be a positive number");
         cases.put("courier:publish --bogus " + TARGET + " '{}'", "Undefined option: --bogus");
-        cases.put("courier:publish " + TARGET, "Argument json is required");
+        cases.put("courier:publish " + TARGET, "Give the data as JSON after the name, or with --file <path>");
+        cases.put("courier:publish --file no/such.json " + TARGET, "No file ");
+        cases.put("courier:publish --file etc/config.properties " + TARGET, "The data is not valid JSON");
+        cases.put("courier:publish --file x.json " + TARGET + " '{}'", "either as JSON after the name or with --file");
         cases.put("courier:invoke nobody.known", "No Courier service named 'nobody.known' is registered");
         cases.put("courier:invoke " + TARGET + " '[1,'", "The payload is not valid JSON");
         cases.put("courier:invoke --timeout 0 " + TARGET, "--timeout must be a positive number");

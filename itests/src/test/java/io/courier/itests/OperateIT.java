@@ -5,6 +5,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -95,6 +97,21 @@ public class OperateIT extends CourierTestSupport {
         assertEquals(List.of("it.op.a", "delivering", "0", "0", "0", "1"), Arrays.asList(aRow).subList(0, 6));
         assertTrue(execute("courier:topic /it/op/nothing").startsWith("ERROR: No topic named '/it/op/nothing'"));
         execute("courier:resume it.op.b");
+    }
+
+    @Test
+    public void publishTakesItsDataFromAFile() throws Exception {
+        Recorder r = new Recorder();
+        register("it.op.file", r);
+        Path file = Path.of(System.getProperty("karaf.base"), "data", "it-op-order.json");
+        Files.writeString(file, "{\"order\": 42,\n \"lines\": [\"tea\", \"milk\"]}\n");
+        awaitCommands();
+
+        String id = execute("courier:publish --priority 7 --file data/it-op-order.json it.op.file").trim();
+        await().atMost(Duration.ofSeconds(20)).until(() -> r.received.size() == 1);
+        assertEquals(id, r.received.get(0).msgId());
+        assertEquals(7, r.received.get(0).priority());
+        assertEquals(List.of(Map.of("order", 42, "lines", List.of("tea", "milk"))), r.data());
     }
 
     @Test
