@@ -227,6 +227,7 @@ public final class Report {
         CategoryChart latency = new CategoryChartBuilder().width(900).height(500)
                 .title("Publish (send) to handle (consume) latency").yAxisTitle("ms (log scale)").build();
         latency.getStyler().setYAxisLogarithmic(true);
+        latency.getStyler().setYAxisMin(0.01);
         latency.getStyler().setLegendPosition(LegendPosition.InsideNW);
         latency.getStyler().setXAxisLabelRotation(30);
         latency.addSeries("p50", latNames, p50);
