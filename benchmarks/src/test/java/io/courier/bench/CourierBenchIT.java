@@ -111,6 +111,7 @@ public class CourierBenchIT {
         invocations();
         register(SINK, sink);
         double saturation = publishAndEndToEnd();
+        batchPublish();
         latencyUnderLoad(saturation);
         servicesGrowth();
         backlog();
@@ -235,6 +236,32 @@ public class CourierBenchIT {
         return saturation;
     }
 
+    /** publishAll of 100 messages (one commit) from one publisher; messages per second, until delivered. */
+    private void batchPublish() throws Exception {
+        double[] rates = new double[Bench.ROUNDS];
+        for (int r = -1; r < Bench.ROUNDS; r++) {
+            sink.reset();
+            AtomicLong sent = new AtomicLong();
+            double calls = Load.flatOut(1, Bench.ROUND_MS, null, t -> {
+                pubsub.publishAll(SINK, batch(100));
+                sent.addAndGet(100);
+            });
+            assertTrue("all delivered", sink.await(sent.get(), DRAIN_TIMEOUT_MS));
+            if (r >= 0) {
+                rates[r] = calls * 100;
+            }
+        }
+        Bench.record("courier.publishBatch100.p1", "msgs/s", rates);
+    }
+
+    private static List<Object> batch(int size) {
+        List<Object> batch = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            batch.add(Bench.data(System.nanoTime()));
+        }
+        return batch;
+    }
+
     // ---- 2. publish-to-handle latency at 10, 50 and 90% of saturation ---------------------------------
 
     private void latencyUnderLoad(double saturation) throws Exception {
@@ -333,7 +360,7 @@ public class CourierBenchIT {
         Bench.record("courier.heap.drain", "MB", heap);
     }
 
-    /** Publishes {@code count} messages to the stopped service from 8 publishers. */
+    /** Publishes {@code count} messages to the stopped service from 8 publishers, 100 per call. */
     private void fill(long count) throws Exception {
         AtomicLong left = new AtomicLong(count);
         List<Thread> threads = new ArrayList<>();
@@ -341,8 +368,8 @@ public class CourierBenchIT {
         for (int t = 0; t < 8; t++) {
             Thread th = new Thread(() -> {
                 try {
-                    while (left.decrementAndGet() >= 0) {
-                        pubsub.publish(BACKLOG, Bench.data(System.nanoTime()));
+                    while (left.addAndGet(-100) > -100) {
+                        pubsub.publishAll(BACKLOG, batch(100));
                     }
                 } catch (RuntimeException e) {
                     failure[0] = e;
