@@ -50,6 +50,7 @@ public final class Report {
         WHAT.put("jdbc.commit1.t1", "JDBC: 1 row per commit, 1 thread (per-commit limit)");
         WHAT.put("jdbc.commit1.t8", "JDBC: 1 row per commit, 8 threads (per-commit limit)");
         WHAT.put("jdbc.commit100.t1", "JDBC: 100 rows per commit, 1 thread (batch limit)");
+        WHAT.put("artemis.journalBufferTimeout", "Artemis: journal buffer timeout, the disk's measured time per sync");
         WHAT.put("artemis.send.p1", "Artemis: durable blocking sends, 1 producer");
         WHAT.put("artemis.send.p8", "Artemis: durable blocking sends, 8 producers");
         WHAT.put("artemis.e2e.p1", "Artemis: end to end (send to consume), 1 producer");
@@ -101,7 +102,7 @@ public final class Report {
         md.append("| mode | ").append(quick ? "quick: 3 rounds of 2 s, 5 s per load level, backlog 100k"
                 : "full: 5 rounds of 5 s, 30 s per load level, backlog 1M").append(" (after one warm-up round) |\n");
         md.append("| commit | ").append(git(moduleDir, "rev-parse", "--short", "HEAD"))
-                .append(git(moduleDir, "status", "--porcelain", "--", "..").isBlank() ? "" : " (with uncommitted changes)")
+                .append(git(moduleDir, "status", "--porcelain", "--untracked-files=no", "--", "..").isBlank() ? "" : " (with uncommitted changes)")
                 .append(" |\n");
         md.append("| machine | ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, ").append(memoryGb()).append(" GB RAM, ").append(System.getProperty("os.name")).append(' ')
