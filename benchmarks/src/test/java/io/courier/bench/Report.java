@@ -97,7 +97,7 @@ public final class Report {
         md.append("| | |\n|---|---|\n");
         md.append("| date | ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(" |\n");
         md.append("| command | `benchmarks/run").append(quick ? " --quick" : "")
-                .append("` (`mvn -B verify -Pbench -pl benchmarks -am").append(quick ? " -Dbench.quick=true" : "")
+                .append("` (`mvn -B verify -Pbench -pl benchmarks -am -DskipTests").append(quick ? " -Dbench.quick=true" : "")
                 .append("`) |\n");
         md.append("| mode | ").append(quick ? "quick: 3 rounds of 2 s, 5 s per load level, backlog 100k"
                 : "full: 5 rounds of 5 s, 30 s per load level, backlog 1M").append(" (after one warm-up round) |\n");
