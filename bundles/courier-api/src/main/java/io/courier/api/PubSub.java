@@ -1,5 +1,7 @@
 package io.courier.api;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -30,4 +32,25 @@ public interface PubSub {
      *                          too large, duplicate message id, storage failure); nothing is stored then
      */
     String publish(String name, Object data, PublishOptions options);
+
+    /**
+     * Publishes several messages to one service or shared topic with the default options.
+     *
+     * @since 1.1
+     */
+    default List<String> publishAll(String name, List<?> data) {
+        return publishAll(name, data, PublishOptions.defaults());
+    }
+
+    /**
+     * Stores several messages to one service or shared topic in one transaction (one commit to disk) and
+     * returns their ids, in the order of {@code data}, once all are committed: all are stored or none.
+     * Faster than publishing them one by one when a caller has many at hand.
+     *
+     * @param options the same for every message; a message id of the caller's own cannot be given here
+     * @throws PublishException as {@link #publish(String, Object, PublishOptions)}, for any of the messages;
+     *                          nothing is stored then
+     * @since 1.1
+     */
+    List<String> publishAll(String name, List<?> data, PublishOptions options);
 }

@@ -1,5 +1,7 @@
 package io.courier.core;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 import io.courier.api.PublishOptions;
@@ -16,4 +18,10 @@ public interface PublishChannel {
      * @see io.courier.api.PubSub#publish(String, Object, PublishOptions)
      */
     String publish(String publisher, String name, Object data, PublishOptions options);
+
+    /**
+     * @param publisher the publishing service, or null outside any service
+     * @see io.courier.api.PubSub#publishAll(String, List, PublishOptions)
+     */
+    List<String> publishAll(String publisher, String name, List<?> data, PublishOptions options);
 }

@@ -1,11 +1,14 @@
 package io.courier.core.internal;
 
+import java.util.List;
+
 import io.courier.api.AsyncInvocation;
 import io.courier.api.AsyncOptions;
 import io.courier.api.Context;
 import io.courier.api.InvokeOptions;
 import io.courier.api.Patterns;
 import io.courier.api.PubSub;
+import io.courier.api.PublishOptions;
 
 /**
  * The calls a caller makes: as a service handling a request (its {@link Context}), or, with
@@ -48,6 +51,16 @@ final class CourierCalls implements Context {
 
     @Override
     public PubSub pubsub() {
-        return (name, data, options) -> invocations.publish(caller, name, data, options);
+        return new PubSub() {
+            @Override
+            public String publish(String name, Object data, PublishOptions options) {
+                return invocations.publish(caller, name, data, options);
+            }
+
+            @Override
+            public List<String> publishAll(String name, List<?> data, PublishOptions options) {
+                return invocations.publishAll(caller, name, data, options);
+            }
+        };
     }
 }

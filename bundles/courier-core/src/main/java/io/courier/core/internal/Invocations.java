@@ -1,6 +1,7 @@
 package io.courier.core.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -191,13 +192,24 @@ final class Invocations {
     // ---- pub/sub ---------------------------------------------------------------------------------------
 
     String publish(Caller caller, String name, Object data, PublishOptions options) {
+        return channel().publish(caller.name(), name, data, withCorrelation(caller, options));
+    }
+
+    List<String> publishAll(Caller caller, String name, List<?> data, PublishOptions options) {
+        return channel().publishAll(caller.name(), name, data, withCorrelation(caller, options));
+    }
+
+    private PublishChannel channel() {
         PublishChannel channel = publishChannel.get();
         if (channel == null) {
             throw new CourierException("Courier pub/sub is not running: install the 'courier' feature");
         }
-        PublishOptions withCorrelation = options.correlationId().isPresent() || caller.correlationId() == null
+        return channel;
+    }
+
+    private static PublishOptions withCorrelation(Caller caller, PublishOptions options) {
+        return options.correlationId().isPresent() || caller.correlationId() == null
                 ? options : options.toBuilder().correlationId(caller.correlationId()).build();
-        return channel.publish(caller.name(), name, data, withCorrelation);
     }
 
     // ----------------------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ import io.courier.pubsub.internal.store.Store;
 /**
  * Group commit: publishers hand their message to one writer thread and wait; the writer stores whatever has
  * queued up meanwhile in one transaction (one fsync), then releases each publisher. A publisher therefore
- * returns only once its own message is durable, and concurrent publishers share the cost of the commit.
+ * returns only once its own message is durable, and concurrent publishers share the cost of the commit. The
+ * messages of one batch publish stay together, in one transaction; a commit holds about {@link #MAX_BATCH}
+ * messages at most (a single batch publish may exceed it).
  */
 final class GroupCommitWriter {
 
@@ -31,7 +33,8 @@ final class GroupCommitWriter {
     static final int MAX_BATCH = 500;
     private static final int QUEUE_CAPACITY = 10_000;
 
-    private record Pending(NewMessage message, CompletableFuture<Void> stored) {
+    /** The messages of one publish call: stored together, or not at all. */
+    private record Pending(List<NewMessage> messages, CompletableFuture<Void> stored) {
     }
 
     private final Store store;
@@ -75,7 +78,13 @@ final class GroupCommitWriter {
 
     /** Stores a message; returns once it is committed. */
     void store(NewMessage message) {
-        Pending p = new Pending(message, new CompletableFuture<>());
+        storeAll(List.of(message));
+    }
+
+    /** Stores messages in one transaction; returns once they are committed. */
+    void storeAll(List<NewMessage> messages) {
+        NewMessage message = messages.get(0);
+        Pending p = new Pending(messages, new CompletableFuture<>());
         accepting.readLock().lock();
         try {
             if (!running) {
@@ -99,6 +108,7 @@ final class GroupCommitWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("Interrupted while the message " + message.msgId()
+                    + (messages.size() > 1 ? " and " + (messages.size() - 1) + " more" : "")
                     + " was being stored: it may or may not have been stored");
         }
     }
@@ -112,7 +122,12 @@ final class GroupCommitWriter {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                int messages = first.messages().size();
+                Pending next;
+                while (messages < MAX_BATCH && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    messages += next.messages().size();
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -128,18 +143,18 @@ final class GroupCommitWriter {
 
     private void write(List<Pending> batch) {
         try {
-            store.insert(batch.stream().map(Pending::message).toList());
+            store.insert(batch.stream().flatMap(p -> p.messages().stream()).toList());
         } catch (RuntimeException e) {
             if (batch.size() > 1) {
                 // One bad message (a duplicate id) must not fail the others: store them one by one.
                 batch.forEach(p -> write(List.of(p)));
                 return;
             }
-            batch.get(0).stored().completeExceptionally(reason(batch.get(0).message(), e));
+            batch.get(0).stored().completeExceptionally(reason(batch.get(0).messages().get(0), e));
             return;
         }
         try {
-            onStored.accept(batch.stream().map(Pending::message).toList());
+            onStored.accept(batch.stream().flatMap(p -> p.messages().stream()).toList());
         } catch (RuntimeException e) {
             LOG.error("Could not wake the delivery of newly stored messages; they are delivered on the next wake-up", e);
         }
@@ -147,8 +162,8 @@ final class GroupCommitWriter {
     }
 
     private static PublishException reason(NewMessage m, RuntimeException e) {
-        if (e instanceof DuplicateMessageIdException) {
-            return new PublishException("Message id '" + m.msgId() + "' is already in use by a stored message: "
+        if (e instanceof DuplicateMessageIdException d) {
+            return new PublishException("Message id '" + d.msgId() + "' is already in use by a stored message: "
                     + "nothing was published; choose another id or let Courier generate one");
         }
         LOG.warn("Could not store a message to topic {}: {}", m.topicId(), e.toString());

@@ -62,6 +62,8 @@ import io.courier.pubsub.internal.store.TopicRow;
 public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, RegistryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PubSubEngine.class);
+    /** The most messages one publishAll takes: one transaction must stay a reasonable size. */
+    static final int MAX_PUBLISH_ALL = 10_000;
 
     @Reference(target = "(osgi.unit.name=courier)")
     private EntityManagerFactory emf;
@@ -184,10 +186,45 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
 
     @Override
     public String publish(String publisher, String name, Object data, PublishOptions options) {
+        checkOptions(options);
+        NewMessage message = message(publisher, resolve(name), name, data, options);
+        writer.store(message);
+        return message.msgId();
+    }
+
+    @Override
+    public List<String> publishAll(String name, List<?> data, PublishOptions options) {
+        return publishAll(null, name, data, options);
+    }
+
+    @Override
+    public List<String> publishAll(String publisher, String name, List<?> data, PublishOptions options) {
+        checkOptions(options);
+        if (data == null || data.isEmpty() || data.size() > MAX_PUBLISH_ALL) {
+            throw new PublishException("publishAll to '" + name + "' takes 1 to " + MAX_PUBLISH_ALL
+                    + " messages, not " + (data == null ? "null" : data.size()) + "; nothing was published");
+        }
+        if (options.msgId().isPresent()) {
+            throw new PublishException("publishAll to '" + name + "' cannot give every message the same id '"
+                    + options.msgId().get() + "'; nothing was published (leave the id to Courier)");
+        }
+        TopicRow topic = resolve(name);
+        List<NewMessage> messages = new ArrayList<>(data.size());
+        for (Object d : data) {
+            messages.add(message(publisher, topic, name, d, options));
+        }
+        writer.storeAll(messages);
+        return messages.stream().map(NewMessage::msgId).toList();
+    }
+
+    private static void checkOptions(PublishOptions options) {
         if (options == null) {
             throw new PublishException("publish options must not be null; use PublishOptions.defaults()");
         }
-        TopicRow topic = resolve(name);
+    }
+
+    /** A validated message, ready to store. */
+    private NewMessage message(String publisher, TopicRow topic, String name, Object data, PublishOptions options) {
         String json;
         try {
             json = Json.write(data);
@@ -202,14 +239,11 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
                     + limit + " (maxMessageSize in " + PubSubConfig.PID + "); nothing was published");
         }
         long now = System.currentTimeMillis();
-        String msgId = options.msgId().orElseGet(Ids::random);
-        NewMessage message = new NewMessage(msgId, options.msgId().isPresent(), topic.id(),
+        return new NewMessage(options.msgId().orElseGet(Ids::random), options.msgId().isPresent(), topic.id(),
                 topic.subscriptions().stream().map(SubscriptionRow::id).toList(), json, options.mimeType(),
                 options.priority(), options.correlationId().orElseGet(Ids::random), options.inReplyTo().orElse(null),
                 options.extClientId().orElse(null), publisher, now,
                 options.expiration().map(e -> now + e.toMillis()).orElse(0L));
-        writer.store(message);
-        return msgId;
     }
 
     /** The topic a publish goes to; a service registered this very moment is subscribed first. */

@@ -3,6 +3,7 @@ package io.courier.pubsub.internal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -172,6 +173,38 @@ class GroupCommitWriterTest {
     }
 
     // ---- tests -----------------------------------------------------------------------------------------
+
+    @Test
+    void aBatchPublishIsStoredInOneTransactionAndAllOrNothing() throws Exception {
+        startWriter();
+        writer.storeAll(List.of(message("b1", false), message("b2", false), message("b3", false)));
+        assertEquals(List.of(List.of("b1", "b2", "b3")), store.batches);
+        assertEquals(List.of("b1", "b2", "b3"), reported);
+
+        // a batch with a taken id fails whole, and does not fail a publish committed with it
+        Future<?> gate = closeTheGate();
+        Future<?> bad = publishers.submit(() -> {
+            writer.storeAll(List.of(message("c1", false), message("b1", true)));
+            return null;
+        });
+        Future<?> good = publishAsync(message("d1", false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> publishersQueued() == 3); // the gate and both
+        store.gateReleased.countDown();
+        gate.get(10, SECONDS);
+        good.get(10, SECONDS);
+        assertTrue(assertThrows(ExecutionException.class, () -> bad.get(10, SECONDS)).getCause()
+                .getMessage().contains("'b1' is already in use"));
+        assertTrue(storedIds().contains("d1"));
+        assertFalse(storedIds().contains("c1"));
+    }
+
+    /** How many publishers wait for their messages to be stored. */
+    private int publishersQueued() {
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals(GroupCommitWriter.class.getName())
+                        && f.getMethodName().equals("storeAll"))
+                && t.getState() == Thread.State.WAITING).count();
+    }
 
     @Test
     void concurrentPublishersAllReturnAndEveryMessageIsStoredExactlyOnce() throws Exception {

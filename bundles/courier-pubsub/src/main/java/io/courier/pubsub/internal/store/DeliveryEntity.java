@@ -33,6 +33,10 @@ public class DeliveryEntity {
     @JoinColumn(name = "MESSAGE_ID", nullable = false)
     private MessageEntity message;
 
+    /** The message's key again, read-only: lets the delivery query order by the queue index's own columns. */
+    @Column(name = "MESSAGE_ID", insertable = false, updatable = false)
+    private long messageId;
+
     @Column(nullable = false)
     private long subscriptionId;
 

@@ -21,6 +21,7 @@ import javax.persistence.Query;
 import javax.persistence.TypedQuery;
 
 import org.apache.openjpa.persistence.OpenJPAPersistence;
+import io.courier.api.PublishOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,21 +189,34 @@ public class Store {
     /**
      * The next deliveries of a subscription, highest priority first, then in publish order. Unordered: only
      * those due now. Ordered: the head of the queue whether due or not, so that the caller can wait for it.
+     * <p>
+     * HSQLDB walks an index for ORDER BY ... LIMIT only when the ORDER BY names the index's columns, all in one
+     * direction; priority descending then publish order ascending is not that. So: the highest pending
+     * priority first (the queue index walked backwards, one row), then one priority at a time in index order,
+     * downwards until the batch is full. Each step reads only the rows it returns, whatever the backlog.
      */
     public List<DueDelivery> fetchDue(long subscriptionId, long now, int limit, boolean ordered) {
         return inTransaction(em -> {
-            TypedQuery<DeliveryEntity> q = em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
-                    + " WHERE d.subscriptionId = :s AND d.state = :pending"
-                    + (ordered ? "" : " AND d.nextAttemptAt <= :now")
-                    + " ORDER BY d.priority DESC, d.message.id ASC", DeliveryEntity.class)
+            List<Integer> top = em.createQuery("SELECT d.priority FROM DeliveryEntity d"
+                    + " WHERE d.subscriptionId = :s AND d.state = :pending ORDER BY d.subscriptionId DESC,"
+                    + " d.state DESC, d.priority DESC, d.messageId DESC", Integer.class)
                     .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING)
-                    .setMaxResults(limit);
-            if (!ordered) {
-                q.setParameter("now", now);
-            }
+                    .setMaxResults(1).getResultList();
             List<DueDelivery> due = new ArrayList<>();
-            for (DeliveryEntity d : q.getResultList()) {
-                due.add(DueDelivery.of(d));
+            for (int priority = top.isEmpty() ? 0 : top.get(0); priority >= PublishOptions.MIN_PRIORITY
+                    && due.size() < limit; priority--) {
+                TypedQuery<DeliveryEntity> q = em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
+                        + " WHERE d.subscriptionId = :s AND d.state = :pending AND d.priority = :p"
+                        + (ordered ? "" : " AND d.nextAttemptAt <= :now")
+                        + " ORDER BY d.subscriptionId, d.state, d.priority, d.messageId", DeliveryEntity.class)
+                        .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING)
+                        .setParameter("p", priority).setMaxResults(limit - due.size());
+                if (!ordered) {
+                    q.setParameter("now", now);
+                }
+                for (DeliveryEntity d : q.getResultList()) {
+                    due.add(DueDelivery.of(d));
+                }
             }
             return due;
         });

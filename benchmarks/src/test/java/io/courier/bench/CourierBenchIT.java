@@ -1,0 +1,422 @@
+package io.courier.bench;
+
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+import static org.ops4j.pax.exam.CoreOptions.when;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.extra.VMOption;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import io.courier.api.Courier;
+import io.courier.api.FanOutOptions;
+import io.courier.api.PubSub;
+import io.courier.api.RejectedInvocationException;
+import io.courier.api.Service;
+
+/**
+ * Courier's scenarios, inside the built distribution (Pax Exam, one Karaf for all of them, in the order of
+ * the issue's list): invoke overhead, durable publish and end to end at saturation, latency at 10/50/90% of
+ * the saturation rate, cost growth with the number of services and with the backlog, and a restart with a
+ * backlog.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CourierBenchIT {
+
+    private static final String SINK = "bench.sink";
+    private static final String BACKLOG = "bench.backlog";
+    private static final long DRAIN_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
+
+    @Inject
+    private BundleContext bundleContext;
+
+    @Inject
+    private PubSub pubsub;
+
+    @Inject
+    private Courier courier;
+
+    private final Sink sink = new Sink();
+
+    @Configuration
+    public Option[] config() {
+        String karafVersion = System.getProperty("karaf.version");
+        File distribution = new File(System.getProperty("courier.distribution"));
+        File unpack = new File(System.getProperty("project.build.directory"), "exam");
+        return new Option[] {
+                when(Boolean.getBoolean("courier.keepRuntime")).useOptions(keepRuntimeFolder()),
+                karafDistributionConfiguration().frameworkUrl(distribution.toURI().toString()).karafVersion(karafVersion)
+                        .name("Courier").unpackDirectory(unpack).useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.WARN),
+                systemTimeout(TimeUnit.MINUTES.toMillis(10)),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                        System.getProperty("maven.repo.local")),
+                editConfigurationFilePut("etc/system.properties", "bench.dir",
+                        new File(System.getProperty("bench.dir")).getAbsolutePath()),
+                editConfigurationFilePut("etc/system.properties", "bench.quick", System.getProperty("bench.quick")),
+                // bin/karaf's default heap: a backlog must fit in it
+                new VMOption("-Xmx512m"),
+                // What bin/karaf adds on Java 9 and later, which Pax Exam does not (as in itests)
+                new VMOption("--add-reads=java.xml=java.logging"),
+                new VMOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
+                new VMOption("--patch-module"),
+                new VMOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar"),
+                new VMOption("--patch-module"),
+                new VMOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karafVersion + ".jar"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.security=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.net=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.lang=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.base/java.util=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.naming/javax.naming.spi=ALL-UNNAMED"),
+                new VMOption("--add-opens"), new VMOption("java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED"),
+                new VMOption("--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED"),
+                new VMOption("--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED"),
+                new VMOption("-classpath"),
+                new VMOption("lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"),
+        };
+    }
+
+    @Test
+    public void scenarios() throws Exception {
+        invocations();
+        register(SINK, sink);
+        double saturation = publishAndEndToEnd();
+        batchPublish();
+        latencyUnderLoad(saturation);
+        servicesGrowth();
+        backlog();
+    }
+
+    // ---- 4. invoke, invokeAsync, fan-out ------------------------------------------------------------
+
+    private static volatile Object blackhole;
+
+    private void invocations() throws Exception {
+        Service echo = (request, ctx) -> "ok";
+        register("bench.echo", echo);
+        Map<String, Object> targets = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            register("bench.fan" + i, echo);
+            targets.put("bench.fan" + i, "x");
+        }
+        int calls = Bench.QUICK ? 2_000_000 : 5_000_000;
+        double[] direct = new double[Bench.ROUNDS];
+        double[] invoke = new double[Bench.ROUNDS];
+        double[] overhead = new double[Bench.ROUNDS];
+        for (int r = -1; r < Bench.ROUNDS; r++) {
+            long t0 = System.nanoTime();
+            Object last = null;
+            for (int i = 0; i < calls; i++) {
+                last = echo.handle(null, null);
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                last = courier.invoke("bench.echo", "x");
+            }
+            long t2 = System.nanoTime();
+            blackhole = last;
+            if (r >= 0) {
+                direct[r] = (t1 - t0) / (double) calls;
+                invoke[r] = (t2 - t1) / (double) calls;
+                overhead[r] = invoke[r] - direct[r];
+            }
+        }
+        Bench.record("courier.invoke.direct", "ns/call", direct);
+        Bench.record("courier.invoke.call", "ns/call", invoke);
+        Bench.record("courier.invoke.overhead", "ns/call", overhead);
+
+        double[] async = new double[Bench.ROUNDS];
+        for (int r = -1; r < Bench.ROUNDS; r++) {
+            AtomicLong done = new AtomicLong();
+            long sent = 0;
+            long start = System.nanoTime();
+            long end = start + Bench.ROUND_MS * 1_000_000;
+            while (System.nanoTime() < end) {
+                try {
+                    courier.invokeAsync("bench.echo", "x").response().whenComplete((v, e) -> done.incrementAndGet());
+                    sent++;
+                } catch (RejectedInvocationException full) {
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+            while (done.get() < sent) {
+                LockSupport.parkNanos(50_000);
+            }
+            if (r >= 0) {
+                async[r] = sent / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+        Bench.record("courier.invokeAsync", "calls/s", async);
+
+        FanOutOptions fanOutOptions = FanOutOptions.builder().build();
+        double[] fanOut = new double[Bench.ROUNDS];
+        Latencies fanOutLatency = new Latencies(2_000_000);
+        double[] fanOut50 = new double[Bench.ROUNDS];
+        for (int r = -1; r < Bench.ROUNDS; r++) {
+            fanOutLatency.clear();
+            double rate = Load.flatOut(1, Bench.ROUND_MS, fanOutLatency,
+                    t -> courier.patterns().fanOut(targets, fanOutOptions).completion().toCompletableFuture().join());
+            if (r >= 0) {
+                fanOut[r] = rate;
+                fanOut50[r] = fanOutLatency.percentileMs(50);
+            }
+        }
+        Bench.record("courier.fanOut10", "fan-outs/s", fanOut);
+        Bench.record("courier.fanOut10.lat50", "ms", fanOut50);
+    }
+
+    // ---- 1 and 2. durable publish, end to end at saturation -------------------------------------------
+
+    /** Returns the 8-publisher end-to-end rate (median), the saturation rate for the latency scenario. */
+    private double publishAndEndToEnd() throws Exception {
+        double saturation = 0;
+        for (int publishers : new int[] { 1, 8 }) {
+            double[] publish = new double[Bench.ROUNDS];
+            double[] e2e = new double[Bench.ROUNDS];
+            double[][] lat = new double[4][Bench.ROUNDS];
+            Latencies publishLatency = new Latencies(4_000_000);
+            for (int r = -1; r < Bench.ROUNDS; r++) {
+                publishLatency.clear();
+                sink.reset();
+                AtomicLong sent = new AtomicLong();
+                long start = System.nanoTime();
+                double rate = Load.flatOut(publishers, Bench.ROUND_MS, publishLatency, t -> {
+                    pubsub.publish(SINK, Bench.data(System.nanoTime()));
+                    sent.incrementAndGet();
+                });
+                assertTrue("all delivered", sink.await(sent.get(), DRAIN_TIMEOUT_MS));
+                if (r >= 0) {
+                    publish[r] = rate;
+                    e2e[r] = sent.get() / ((sink.lastHandledAt.get() - start) / 1e9);
+                    lat[0][r] = publishLatency.percentileMs(50);
+                    lat[1][r] = publishLatency.percentileMs(99);
+                    lat[2][r] = sink.latencies.percentileMs(50);
+                    lat[3][r] = sink.latencies.percentileMs(99);
+                }
+            }
+            String v = ".p" + publishers;
+            Bench.record("courier.publish" + v, "msgs/s", publish);
+            Bench.record("courier.publish" + v + ".lat50", "ms", lat[0]);
+            Bench.record("courier.publish" + v + ".lat99", "ms", lat[1]);
+            Bench.record("courier.e2e" + v, "msgs/s", e2e);
+            Bench.record("courier.e2e" + v + ".lat50", "ms", lat[2]);
+            Bench.record("courier.e2e" + v + ".lat99", "ms", lat[3]);
+            saturation = median(e2e);
+        }
+        return saturation;
+    }
+
+    /** publishAll of 100 messages (one commit) from one publisher; messages per second, until delivered. */
+    private void batchPublish() throws Exception {
+        double[] rates = new double[Bench.ROUNDS];
+        for (int r = -1; r < Bench.ROUNDS; r++) {
+            sink.reset();
+            AtomicLong sent = new AtomicLong();
+            double calls = Load.flatOut(1, Bench.ROUND_MS, null, t -> {
+                pubsub.publishAll(SINK, batch(100));
+                sent.addAndGet(100);
+            });
+            assertTrue("all delivered", sink.await(sent.get(), DRAIN_TIMEOUT_MS));
+            if (r >= 0) {
+                rates[r] = calls * 100;
+            }
+        }
+        Bench.record("courier.publishBatch100.p1", "msgs/s", rates);
+    }
+
+    private static List<Object> batch(int size) {
+        List<Object> batch = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            batch.add(Bench.data(System.nanoTime()));
+        }
+        return batch;
+    }
+
+    // ---- 2. publish-to-handle latency at 10, 50 and 90% of saturation ---------------------------------
+
+    private void latencyUnderLoad(double saturation) throws Exception {
+        for (int percent : new int[] { 10, 50, 90 }) {
+            sink.reset();
+            AtomicLong sent = new AtomicLong();
+            double rate = Load.paced(8, saturation * percent / 100, Bench.SUSTAIN_MS, null, t -> {
+                pubsub.publish(SINK, Bench.data(System.nanoTime()));
+                sent.incrementAndGet();
+            });
+            assertTrue("all delivered", sink.await(sent.get(), DRAIN_TIMEOUT_MS));
+            String k = "courier.load" + percent;
+            Bench.record(k + ".rate", "msgs/s", rate);
+            Bench.record(k + ".lat50", "ms", sink.latencies.percentileMs(50));
+            Bench.record(k + ".lat99", "ms", sink.latencies.percentileMs(99));
+            Bench.record(k + ".latMax", "ms", sink.latencies.percentileMs(100));
+        }
+    }
+
+    // ---- 6. cost growth: services ---------------------------------------------------------------------
+
+    private void servicesGrowth() throws Exception {
+        List<ServiceRegistration<Service>> regs = new ArrayList<>();
+        for (int services : new int[] { 10, 100, 1000 }) {
+            while (regs.size() < services) {
+                regs.add(register("bench.s" + regs.size(), sink));
+            }
+            String[] names = new String[services];
+            Arrays.setAll(names, i -> "bench.s" + i);
+            AtomicLong next = new AtomicLong();
+            Bench.record("courier.services" + services, "msgs/s", endToEndRounds(8, () -> names[(int) (next
+                    .getAndIncrement() % names.length)]));
+        }
+        regs.forEach(ServiceRegistration::unregister);
+    }
+
+    /** Rounds of flat-out publishing to the sink (or to {@code target}'s names) until delivered; msgs/s each. */
+    private double[] endToEndRounds(int publishers, java.util.function.Supplier<String> target) throws Exception {
+        double[] e2e = new double[Bench.ROUNDS];
+        for (int r = -1; r < Bench.ROUNDS; r++) {
+            sink.reset();
+            AtomicLong sent = new AtomicLong();
+            long start = System.nanoTime();
+            Load.flatOut(publishers, Bench.ROUND_MS, null, t -> {
+                pubsub.publish(target.get(), Bench.data(System.nanoTime()));
+                sent.incrementAndGet();
+            });
+            assertTrue("all delivered", sink.await(sent.get(), DRAIN_TIMEOUT_MS));
+            if (r >= 0) {
+                e2e[r] = sent.get() / ((sink.lastHandledAt.get() - start) / 1e9);
+            }
+        }
+        return e2e;
+    }
+
+    // ---- 5 and 6. backlog: cost growth, restart, drain, heap -------------------------------------------
+
+    private void backlog() throws Exception {
+        Sink waiting = new Sink();
+        // known to Courier, then stopped: its messages wait on disk
+        unregister(register(BACKLOG, waiting));
+        long stored = 0;
+        for (int level : new int[] { 10_000, 100_000, 1_000_000 }) {
+            if (level > Bench.BACKLOG) {
+                break;
+            }
+            long t0 = System.nanoTime();
+            fill(level - stored);
+            Bench.record("courier.backlogFill" + label(level), "msgs/s", (level - stored) / ((System.nanoTime() - t0) / 1e9));
+            stored = level;
+            Bench.record("courier.backlog" + label(level), "msgs/s", endToEndRounds(8, () -> SINK));
+            Bench.record("courier.heap.backlog" + label(level), "MB", heapUsedMb());
+        }
+
+        // restart Courier's bundles with the backlog stored, the service registered again meanwhile
+        Bundle core = bundle("courier-core");
+        Bundle pubsubBundle = bundle("courier-pubsub");
+        pubsubBundle.stop();
+        core.stop();
+        register(BACKLOG, waiting);
+        long t0 = System.nanoTime();
+        core.start();
+        pubsubBundle.start();
+        assertTrue("first delivery after restart", waiting.await(1, TimeUnit.MINUTES.toMillis(2)));
+        Bench.record("courier.restart.firstDelivery", "s", (waiting.firstHandledAt.get() - t0) / 1e9);
+        double[] drain = new double[Bench.ROUNDS];
+        double[] heap = new double[Bench.ROUNDS];
+        for (int r = 0; r < Bench.ROUNDS; r++) {
+            long before = waiting.handled.get();
+            long start = System.nanoTime();
+            Thread.sleep(Bench.ROUND_MS);
+            drain[r] = (waiting.handled.get() - before) / ((System.nanoTime() - start) / 1e9);
+            heap[r] = heapUsedMb();
+        }
+        Bench.record("courier.restart.drain", "msgs/s", drain);
+        Bench.record("courier.heap.drain", "MB", heap);
+    }
+
+    /** Publishes {@code count} messages to the stopped service from 8 publishers, 100 per call. */
+    private void fill(long count) throws Exception {
+        AtomicLong left = new AtomicLong(count);
+        List<Thread> threads = new ArrayList<>();
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < 8; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    while (left.addAndGet(-100) > -100) {
+                        pubsub.publishAll(BACKLOG, batch(100));
+                    }
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        if (failure[0] != null) {
+            throw new AssertionError("filling the backlog failed", failure[0]);
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private static String label(int n) {
+        return n >= 1_000_000 ? n / 1_000_000 + "M" : n / 1000 + "k";
+    }
+
+    private static double heapUsedMb() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        System.gc();
+        return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(bundleContext.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
+    }
+
+    private ServiceRegistration<Service> register(String name, Service service) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Service.NAME, name);
+        return bundleContext.registerService(Service.class, service, props);
+    }
+
+    private static void unregister(ServiceRegistration<Service> reg) {
+        reg.unregister();
+    }
+}
