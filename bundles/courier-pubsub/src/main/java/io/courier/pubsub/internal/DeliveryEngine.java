@@ -17,6 +17,7 @@ import java.util.function.Function;
 
 import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.internal.store.Acknowledgement;
 import io.courier.pubsub.internal.store.BatchOutcome;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
@@ -33,6 +34,7 @@ final class DeliveryEngine {
     private final Routing routing;
     private final Function<RegisteredService, DeliveryPolicy> policies;
     private final Metrics metrics;
+    private final Acknowledger acknowledger;
     private volatile int batchSize;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
@@ -42,12 +44,14 @@ final class DeliveryEngine {
     private volatile boolean running = true;
 
     DeliveryEngine(Store store, ServiceRegistry registry, Routing routing,
-            Function<RegisteredService, DeliveryPolicy> policies, Metrics metrics, int threads, int batchSize) {
+            Function<RegisteredService, DeliveryPolicy> policies, Metrics metrics, Acknowledger acknowledger,
+            int threads, int batchSize) {
         this.store = store;
         this.registry = registry;
         this.routing = routing;
         this.policies = policies;
         this.metrics = metrics;
+        this.acknowledger = acknowledger;
         this.batchSize = batchSize;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -127,8 +131,19 @@ final class DeliveryEngine {
         }
     }
 
-    /** Counts what a batch did, once it is recorded in the store. */
-    void recorded(SubscriptionRow subscription, BatchOutcome outcome) {
+    /** Records durably what a delivery batch did; returns once it is committed. */
+    interface Acknowledger {
+        void acknowledge(Acknowledgement acknowledgement) throws InterruptedException;
+    }
+
+    /**
+     * Records a batch's outcome in the store, sharing a commit with publishes and other batches, and counts it.
+     *
+     * @throws RuntimeException     if the store failed: nothing was recorded
+     * @throws InterruptedException if interrupted while waiting: the outcome may or may not be recorded
+     */
+    void acknowledge(SubscriptionRow subscription, BatchOutcome outcome) throws InterruptedException {
+        acknowledger.acknowledge(new Acknowledgement(subscription.id(), outcome, System.currentTimeMillis()));
         String service = subscription.subscriber();
         metrics.delivered(service, outcome.delivered().size());
         metrics.failed(service, outcome.failed().size());

@@ -2,6 +2,7 @@ package io.courier.pubsub.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.courier.api.PublishException;
+import io.courier.pubsub.internal.store.Acknowledgement;
 import io.courier.pubsub.internal.store.DuplicateMessageIdException;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
@@ -25,6 +27,10 @@ import io.courier.pubsub.internal.store.Store;
  * returns only once its own message is durable, and concurrent publishers share the cost of the commit. The
  * messages of one batch publish stay together, in one transaction; a commit holds about {@link #MAX_BATCH}
  * messages at most (a single batch publish may exceed it).
+ * <p>
+ * Delivery workers acknowledge their batches the same way: the outcomes queued meanwhile ride in the same
+ * transaction as the publishes, so that publishing and acknowledging share one write to disk instead of
+ * taking turns at it.
  */
 final class GroupCommitWriter {
 
@@ -33,8 +39,17 @@ final class GroupCommitWriter {
     static final int MAX_BATCH = 500;
     private static final int QUEUE_CAPACITY = 10_000;
 
-    /** The messages of one publish call: stored together, or not at all. */
-    private record Pending(List<NewMessage> messages, CompletableFuture<Void> stored) {
+    /** What waits for the writer: the messages of one publish call, or the outcome of one delivery batch. */
+    private record Pending(List<NewMessage> messages, Acknowledgement acknowledgement,
+            CompletableFuture<Void> stored) {
+
+        static Pending publish(List<NewMessage> messages) {
+            return new Pending(messages, null, new CompletableFuture<>());
+        }
+
+        static Pending acknowledge(Acknowledgement acknowledgement) {
+            return new Pending(List.of(), acknowledgement, new CompletableFuture<>());
+        }
     }
 
     private final Store store;
@@ -84,19 +99,10 @@ final class GroupCommitWriter {
     /** Stores messages in one transaction; returns once they are committed. */
     void storeAll(List<NewMessage> messages) {
         NewMessage message = messages.get(0);
-        Pending p = new Pending(messages, new CompletableFuture<>());
-        accepting.readLock().lock();
-        try {
-            if (!running) {
-                throw new PublishException("Courier pub/sub is stopping: the message to '" + message.msgId()
-                        + "' was not stored; publish it again once Courier is running");
-            }
-            queue.put(p);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishException("Interrupted before the message was queued; it was not stored");
-        } finally {
-            accepting.readLock().unlock();
+        Pending p = Pending.publish(messages);
+        if (!enqueue(p)) {
+            throw new PublishException("Courier pub/sub is stopping: the message to '" + message.msgId()
+                    + "' was not stored; publish it again once Courier is running");
         }
         try {
             p.stored().get();
@@ -110,6 +116,46 @@ final class GroupCommitWriter {
             throw new PublishException("Interrupted while the message " + message.msgId()
                     + (messages.size() > 1 ? " and " + (messages.size() - 1) + " more" : "")
                     + " was being stored: it may or may not have been stored");
+        }
+    }
+
+    /**
+     * Records the outcome of a delivery batch; returns once it is committed.
+     *
+     * @throws IllegalStateException if the writer is stopping or the store failed: nothing was recorded, the
+     *                               batch's messages are delivered again
+     * @throws InterruptedException  if interrupted while waiting: the outcome may or may not be recorded
+     */
+    void acknowledge(Acknowledgement acknowledgement) throws InterruptedException {
+        if (acknowledgement.outcome().isEmpty()) {
+            return;
+        }
+        Pending p = Pending.acknowledge(acknowledgement);
+        if (!enqueue(p)) {
+            throw new IllegalStateException("Courier pub/sub is stopping: the outcome of the delivery batch was not"
+                    + " recorded; its messages are delivered again");
+        }
+        try {
+            p.stored().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Queues work for the writer; false if the writer is stopping. */
+    private boolean enqueue(Pending p) {
+        accepting.readLock().lock();
+        try {
+            if (!running) {
+                return false;
+            }
+            queue.put(p);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("Interrupted before the message was queued; it was not stored");
+        } finally {
+            accepting.readLock().unlock();
         }
     }
 
@@ -142,21 +188,26 @@ final class GroupCommitWriter {
     }
 
     private void write(List<Pending> batch) {
+        List<NewMessage> messages = batch.stream().flatMap(p -> p.messages().stream()).toList();
         try {
-            store.insert(batch.stream().flatMap(p -> p.messages().stream()).toList());
+            store.write(messages, batch.stream().map(Pending::acknowledgement).filter(Objects::nonNull).toList());
         } catch (RuntimeException e) {
             if (batch.size() > 1) {
                 // One bad message (a duplicate id) must not fail the others: store them one by one.
                 batch.forEach(p -> write(List.of(p)));
                 return;
             }
-            batch.get(0).stored().completeExceptionally(reason(batch.get(0).messages().get(0), e));
+            Pending p = batch.get(0);
+            p.stored().completeExceptionally(p.messages().isEmpty() ? e : reason(p.messages().get(0), e));
             return;
         }
-        try {
-            onStored.accept(batch.stream().flatMap(p -> p.messages().stream()).toList());
-        } catch (RuntimeException e) {
-            LOG.error("Could not wake the delivery of newly stored messages; they are delivered on the next wake-up", e);
+        if (!messages.isEmpty()) {
+            try {
+                onStored.accept(messages);
+            } catch (RuntimeException e) {
+                LOG.error("Could not wake the delivery of newly stored messages; they are delivered on the next"
+                        + " wake-up", e);
+            }
         }
         batch.forEach(p -> p.stored().complete(null));
     }

@@ -89,9 +89,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         store.prepare();
         routing.load(store.loadTopics());
         metrics = new Metrics(Instant.now());
-        engine = new DeliveryEngine(store, registry, routing, this::policyOf, metrics, settings.deliveryThreads(),
-                settings.batchSize());
         writer = new GroupCommitWriter(store, this::wakeSubscribers);
+        engine = new DeliveryEngine(store, registry, routing, this::policyOf, metrics, writer::acknowledge,
+                settings.deliveryThreads(), settings.batchSize());
         writer.start();
         registry.addListener(this);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
@@ -110,8 +110,8 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     @Deactivate
     void deactivate() {
         registry.removeListener(this);
+        engine.stop(); // its last batches are acknowledged through the writer
         writer.stop();
-        engine.stop();
         LOG.info("Courier pub/sub stopped");
     }
 

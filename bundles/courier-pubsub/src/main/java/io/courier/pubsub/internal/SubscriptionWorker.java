@@ -138,8 +138,13 @@ final class SubscriptionWorker implements Runnable {
             }
             inFlight.decrementAndGet();
         }
-        engine.store().complete(subscription.id(), outcome, System.currentTimeMillis());
-        engine.recorded(subscription, outcome);
+        try {
+            engine.acknowledge(subscription, outcome);
+        } catch (InterruptedException e) {
+            // Courier is stopping: whatever was not recorded is delivered again after the restart
+            Thread.currentThread().interrupt();
+            return false;
+        }
         return cutShort || !outcome.isEmpty();
     }
 

@@ -35,6 +35,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.courier.api.PublishException;
+import io.courier.pubsub.internal.store.Acknowledgement;
+import io.courier.pubsub.internal.store.BatchOutcome;
+import io.courier.pubsub.internal.store.DueDelivery;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
@@ -58,6 +61,8 @@ class GroupCommitWriterTest {
      */
     static final class GatedStore extends Store {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        /** The acknowledgements written with each batch. */
+        final List<Integer> acknowledged = new CopyOnWriteArrayList<>();
         final CountDownLatch gateEntered = new CountDownLatch(1);
         final CountDownLatch gateReleased = new CountDownLatch(1);
 
@@ -66,9 +71,10 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public void insert(List<NewMessage> messages) {
+        public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
             List<String> ids = messages.stream().map(NewMessage::msgId).toList();
             batches.add(ids);
+            acknowledged.add(acknowledgements.size());
             if (ids.contains(GATE) && gateReleased.getCount() > 0) {
                 gateEntered.countDown();
                 try {
@@ -77,7 +83,7 @@ class GroupCommitWriterTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            super.insert(messages);
+            super.write(messages, acknowledgements);
         }
     }
 
@@ -276,6 +282,67 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void anAcknowledgementQueuedDuringACommitSharesTheNextOneWithThePublishes() throws Exception {
+        startWriter();
+        writer.store(message("earlier", true));
+        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 10, false).get(0);
+        Future<?> gate = closeTheGate();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        Map<String, CompletableFuture<Void>> results = publishAllAsync(List.of(message("next", true)), threads);
+        BatchOutcome outcome = new BatchOutcome();
+        outcome.delivered(earlier.deliveryId());
+        Future<?> ack = publishers.submit(() -> {
+            writer.acknowledge(new Acknowledgement(sub.id(), outcome, System.currentTimeMillis()));
+            return null;
+        });
+        // the gate's publisher, the next one and the deliverer all wait, the last two queued
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitingForTheWriter() == 3);
+
+        store.gateReleased.countDown();
+
+        gate.get(10, SECONDS);
+        ack.get(10, SECONDS);
+        assertNull(results.values().iterator().next().get(10, SECONDS));
+        assertEquals(List.of(List.of("earlier"), List.of(GATE), List.of("next")), store.batches);
+        assertEquals(List.of(0, 0, 1), store.acknowledged, "the acknowledgement rode with the publish of 'next'");
+        assertEquals(Set.of(GATE, "next"), new HashSet<>(storedIds()), "the delivered message is gone");
+    }
+
+    @Test
+    void aFailedAcknowledgementReachesTheDelivererAndRecordsNothing() throws Exception {
+        store.insert(List.of(message("kept", true)));
+        DueDelivery kept = store.fetchDue(sub.id(), System.currentTimeMillis(), 10, false).get(0);
+        writer = new GroupCommitWriter(failingStore(), stored -> { });
+        writer.start();
+        BatchOutcome outcome = new BatchOutcome();
+        outcome.delivered(kept.deliveryId());
+
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> writer.acknowledge(new Acknowledgement(sub.id(), outcome, System.currentTimeMillis())));
+
+        assertTrue(e.getMessage().contains("disk full"), e.getMessage());
+        assertEquals(List.of("kept"), storedIds(), "the message is still there, delivered again later");
+    }
+
+    private Store failingStore() {
+        return new Store(db.emf()) {
+            @Override
+            public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+                throw new IllegalStateException("disk full");
+            }
+        };
+    }
+
+    /** How many threads wait for the writer: publishers in store(), deliverers in acknowledge(). */
+    private static long waitingForTheWriter() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals(GroupCommitWriter.class.getName())
+                                && (f.getMethodName().equals("store") || f.getMethodName().equals("acknowledge"))))
+                .count();
+    }
+
+    @Test
     void aDuplicateIdFailsOnlyItsPublisherWhileTheRestOfTheBatchIsStored() throws Exception {
         startWriter();
         writer.store(message("taken", true));
@@ -338,12 +405,7 @@ class GroupCommitWriterTest {
 
     @Test
     void aStorageFailureIsAPublishExceptionAndNothingIsReported() {
-        Store failing = new Store(db.emf()) {
-            @Override
-            public void insert(List<NewMessage> messages) {
-                throw new IllegalStateException("disk full");
-            }
-        };
+        Store failing = failingStore();
         writer = new GroupCommitWriter(failing, stored -> stored.forEach(m -> reported.add(m.msgId())));
         writer.start();
 

@@ -145,26 +145,48 @@ public class Store {
      *                                     batch; nothing is stored then
      */
     public void insert(List<NewMessage> messages) {
+        write(messages, List.of());
+    }
+
+    /**
+     * Stores messages (as {@link #insert}) and records the outcomes of delivery batches (as {@link #complete}), all
+     * in one transaction: one commit, one write to disk, for publishers and deliverers together.
+     *
+     * @throws DuplicateMessageIdException as {@link #insert}; nothing is written then
+     */
+    public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+        if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty())) {
+            return;
+        }
         inTransaction(em -> {
-            checkIdsAreFree(em, messages);
-            Map<Long, NewMessage> lastPerTopic = new HashMap<>();
-            for (NewMessage m : messages) {
-                MessageEntity entity = new MessageEntity(m.msgId(), m.topicId(), m.data(), m.mimeType(), m.priority(),
-                        m.correlationId(), m.inReplyTo(), m.extClientId(), m.publisher(), m.publishedAt(),
-                        m.expiresAt());
-                em.persist(entity);
-                for (long subscriptionId : m.subscriptionIds()) {
-                    em.persist(new DeliveryEntity(entity, subscriptionId, m.publishedAt()));
-                }
-                lastPerTopic.put(m.topicId(), m);
+            if (!messages.isEmpty()) {
+                insert(em, messages);
             }
-            for (NewMessage last : lastPerTopic.values()) {
-                em.createQuery("UPDATE TopicEntity t SET t.lastMsgId = :id, t.lastMsgAt = :at, t.lastPreview = :p"
-                        + " WHERE t.id = :t").setParameter("id", last.msgId()).setParameter("at", last.publishedAt())
-                        .setParameter("p", last.preview()).setParameter("t", last.topicId()).executeUpdate();
+            for (Acknowledgement a : acknowledgements) {
+                complete(em, a.subscriptionId(), a.outcome(), a.now());
             }
             return null;
         });
+    }
+
+    private static void insert(EntityManager em, List<NewMessage> messages) {
+        checkIdsAreFree(em, messages);
+        Map<Long, NewMessage> lastPerTopic = new HashMap<>();
+        for (NewMessage m : messages) {
+            MessageEntity entity = new MessageEntity(m.msgId(), m.topicId(), m.data(), m.mimeType(), m.priority(),
+                    m.correlationId(), m.inReplyTo(), m.extClientId(), m.publisher(), m.publishedAt(),
+                    m.expiresAt());
+            em.persist(entity);
+            for (long subscriptionId : m.subscriptionIds()) {
+                em.persist(new DeliveryEntity(entity, subscriptionId, m.publishedAt()));
+            }
+            lastPerTopic.put(m.topicId(), m);
+        }
+        for (NewMessage last : lastPerTopic.values()) {
+            em.createQuery("UPDATE TopicEntity t SET t.lastMsgId = :id, t.lastMsgAt = :at, t.lastPreview = :p"
+                    + " WHERE t.id = :t").setParameter("id", last.msgId()).setParameter("at", last.publishedAt())
+                    .setParameter("p", last.preview()).setParameter("t", last.topicId()).executeUpdate();
+        }
     }
 
     private static void checkIdsAreFree(EntityManager em, List<NewMessage> messages) {
@@ -234,40 +256,38 @@ public class Store {
      * their message once no delivery is left), failed ones get their next attempt or become dead.
      */
     public void complete(long subscriptionId, BatchOutcome outcome, long now) {
-        if (outcome.isEmpty()) {
-            return;
-        }
-        inTransaction(em -> {
-            List<Long> done = new ArrayList<>(outcome.delivered());
-            done.addAll(outcome.expired());
-            if (!done.isEmpty()) {
-                List<Long> messageIds = em.createQuery(
-                        "SELECT d.message.id FROM DeliveryEntity d WHERE d.id IN :ids", Long.class)
-                        .setParameter("ids", done).getResultList();
-                em.createQuery("DELETE FROM DeliveryEntity d WHERE d.id IN :ids").setParameter("ids", done)
+        write(List.of(), List.of(new Acknowledgement(subscriptionId, outcome, now)));
+    }
+
+    private static void complete(EntityManager em, long subscriptionId, BatchOutcome outcome, long now) {
+        List<Long> done = new ArrayList<>(outcome.delivered());
+        done.addAll(outcome.expired());
+        if (!done.isEmpty()) {
+            List<Long> messageIds = em.createQuery(
+                    "SELECT d.message.id FROM DeliveryEntity d WHERE d.id IN :ids", Long.class)
+                    .setParameter("ids", done).getResultList();
+            em.createQuery("DELETE FROM DeliveryEntity d WHERE d.id IN :ids").setParameter("ids", done)
+                    .executeUpdate();
+            if (!messageIds.isEmpty()) { // empty if the deliveries were deleted meanwhile
+                em.createQuery("DELETE FROM MessageEntity m WHERE m.id IN :ids AND NOT EXISTS"
+                        + " (SELECT d FROM DeliveryEntity d WHERE d.message = m)").setParameter("ids", messageIds)
                         .executeUpdate();
-                if (!messageIds.isEmpty()) { // empty if the deliveries were deleted meanwhile
-                    em.createQuery("DELETE FROM MessageEntity m WHERE m.id IN :ids AND NOT EXISTS"
-                            + " (SELECT d FROM DeliveryEntity d WHERE d.message = m)").setParameter("ids", messageIds)
-                            .executeUpdate();
-                }
-                em.createQuery("UPDATE SubscriptionEntity s SET s.delivered = s.delivered + :d,"
-                        + " s.expired = s.expired + :e, s.lastDeliveryAt = :now WHERE s.id = :s")
-                        .setParameter("d", (long) outcome.delivered().size())
-                        .setParameter("e", (long) outcome.expired().size()).setParameter("now", now)
-                        .setParameter("s", subscriptionId).executeUpdate();
             }
-            for (BatchOutcome.Failure f : outcome.failed()) {
-                em.createQuery("UPDATE DeliveryEntity d SET d.attempts = :a, d.state = :state,"
-                        + " d.nextAttemptAt = :next, d.lastAttemptAt = :now, d.lastError = :err WHERE d.id = :id")
-                        .setParameter("a", f.attempts()).setParameter("state", f.dead() ? DeliveryEntity.DEAD
-                                : DeliveryEntity.PENDING)
-                        .setParameter("next", f.nextAttemptAt()).setParameter("now", now)
-                        .setParameter("err", truncate(f.error(), DeliveryEntity.MAX_ERROR_CHARS))
-                        .setParameter("id", f.deliveryId()).executeUpdate();
-            }
-            return null;
-        });
+            em.createQuery("UPDATE SubscriptionEntity s SET s.delivered = s.delivered + :d,"
+                    + " s.expired = s.expired + :e, s.lastDeliveryAt = :now WHERE s.id = :s")
+                    .setParameter("d", (long) outcome.delivered().size())
+                    .setParameter("e", (long) outcome.expired().size()).setParameter("now", now)
+                    .setParameter("s", subscriptionId).executeUpdate();
+        }
+        for (BatchOutcome.Failure f : outcome.failed()) {
+            em.createQuery("UPDATE DeliveryEntity d SET d.attempts = :a, d.state = :state,"
+                    + " d.nextAttemptAt = :next, d.lastAttemptAt = :now, d.lastError = :err WHERE d.id = :id")
+                    .setParameter("a", f.attempts()).setParameter("state", f.dead() ? DeliveryEntity.DEAD
+                            : DeliveryEntity.PENDING)
+                    .setParameter("next", f.nextAttemptAt()).setParameter("now", now)
+                    .setParameter("err", truncate(f.error(), DeliveryEntity.MAX_ERROR_CHARS))
+                    .setParameter("id", f.deliveryId()).executeUpdate();
+        }
     }
 
     // ---- operating -------------------------------------------------------------------------------------
