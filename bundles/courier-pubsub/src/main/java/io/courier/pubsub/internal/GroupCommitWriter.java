@@ -192,13 +192,15 @@ final class GroupCommitWriter {
         try {
             store.write(messages, batch.stream().map(Pending::acknowledgement).filter(Objects::nonNull).toList());
         } catch (RuntimeException e) {
-            if (batch.size() > 1) {
-                // One bad message (a duplicate id) must not fail the others: store them one by one.
+            if (batch.size() > 1 && e instanceof DuplicateMessageIdException) {
+                // One bad message must not fail the others: store them one by one.
                 batch.forEach(p -> write(List.of(p)));
                 return;
             }
-            Pending p = batch.get(0);
-            p.stored().completeExceptionally(p.messages().isEmpty() ? e : reason(p.messages().get(0), e));
+            // The store failed (database unreachable...): every caller of this commit gets the failure at once,
+            // rather than each waiting for the store to fail again
+            batch.forEach(p -> p.stored().completeExceptionally(p.messages().isEmpty() ? e
+                    : reason(p.messages().get(0), e)));
             return;
         }
         if (!messages.isEmpty()) {
