@@ -11,6 +11,9 @@
     const w = svg.width.baseVal.value, h = svg.height.baseVal.value;
     const max = Math.max(1, ...values);
     const step = w / (POINTS - 1);
+    if (values.length === 1) {
+      values = [values[0], values[0]]; // a first, flat stroke
+    }
     const offset = POINTS - values.length;
     const points = values.map((v, i) => ((offset + i) * step).toFixed(1) + ',' + (h - 1 - (v / max) * (h - 2)).toFixed(1));
     let line = svg.querySelector('polyline');
