@@ -76,9 +76,12 @@ final class KarafProcess implements AutoCloseable {
         return new KarafProcess(home, sshPort, httpPort);
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on this machine now. */
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
