@@ -161,7 +161,11 @@ final class Api {
     }
 
     static void json(HttpServletResponse resp, int status, Object value) throws IOException {
-        byte[] bytes = Json.write(value).getBytes(StandardCharsets.UTF_8);
+        send(resp, status, Json.write(value));
+    }
+
+    static void send(HttpServletResponse resp, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         resp.setContentType("application/json;charset=utf-8");
         resp.setContentLength(bytes.length);

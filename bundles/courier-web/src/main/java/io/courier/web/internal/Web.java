@@ -112,16 +112,22 @@ public class Web extends HttpServlet {
             }
             api.handle(req, resp, path);
         } catch (RuntimeException e) {
-            int status = Errors.status(e);
-            if (status == Errors.INTERNAL) {
-                LOG.warn("{} {} failed", req.getMethod(), req.getRequestURI(), e);
-            }
+            int status = failed(req, e);
             if (!resp.isCommitted()) {
                 resp.reset();
                 headers(resp);
-                Api.json(resp, status, Map.of("error", Errors.message(e)));
+                Api.send(resp, status, Errors.json(Errors.message(e)));
             }
         }
+    }
+
+    /** The status of a failed request; a fault of the server is logged with its stack trace. */
+    private static int failed(HttpServletRequest req, RuntimeException e) {
+        int status = Errors.status(e);
+        if (status == Errors.INTERNAL) {
+            LOG.warn("{} {} failed", req.getMethod(), req.getRequestURI(), e);
+        }
+        return status;
     }
 
     private void checkRole(User user) {
@@ -189,10 +195,7 @@ public class Web extends HttpServlet {
                 default -> throw WebException.notFound("No page " + path);
             }
         } catch (RuntimeException e) {
-            int status = Errors.status(e);
-            if (status == Errors.INTERNAL) {
-                LOG.warn("{} {} failed", req.getMethod(), req.getRequestURI(), e);
-            }
+            int status = failed(req, e);
             html(resp, status, Pages.layout(status == 404 ? "Not found" : "Error " + status, user.get(), csrf, null,
                     Pages.gone(Errors.message(e))));
         }
