@@ -6,10 +6,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -19,12 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.inject.Inject;
-import javax.security.auth.Subject;
 
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -50,9 +41,6 @@ public class BadInputIT extends CourierTestSupport {
     private static final String TARGET = "it.bad.target";
 
     @Inject
-    private SessionFactory sessions;
-
-    @Inject
     private ConfigurationAdmin configAdmin;
 
     @Before
@@ -62,8 +50,7 @@ public class BadInputIT extends CourierTestSupport {
 
     @Test
     public void everyBadCommandGetsOneClearLineAndStoresNothing() throws Exception {
-        // the courier commands register a moment after the shell itself
-        await().atMost(Duration.ofSeconds(30)).until(() -> !execute("courier:services").contains("Command not found"));
+        awaitCommands();
         long stored = storedDeliveries();
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("courier:publish nobody.known '{}'", "No service named 'nobody.known' has ever registered");
@@ -74,7 +61,10 @@ public class BadInputIT extends CourierTestSupport {
         cases.put("courier:publish --priority 10 " + TARGET + " '{}'", "priority must be between 1 and 9, not 10");
         cases.put("courier:publish --expiration -5 " + TARGET + " '{}'", "--expiration must be a positive number");
         cases.put("courier:publish --bogus " + TARGET + " '{}'", "Undefined option: --bogus");
-        cases.put("courier:publish " + TARGET, "Argument json is required");
+        cases.put("courier:publish " + TARGET, "Give the data as JSON after the name, or with --file <path>");
+        cases.put("courier:publish --file no/such.json " + TARGET, "No file ");
+        cases.put("courier:publish --file etc/config.properties " + TARGET, "The data is not valid JSON");
+        cases.put("courier:publish --file x.json " + TARGET + " '{}'", "either as JSON after the name or with --file");
         cases.put("courier:invoke nobody.known", "No Courier service named 'nobody.known' is registered");
         cases.put("courier:invoke " + TARGET + " '[1,'", "The payload is not valid JSON");
         cases.put("courier:invoke --timeout 0 " + TARGET, "--timeout must be a positive number");
@@ -166,25 +156,5 @@ public class BadInputIT extends CourierTestSupport {
         assertThrows(ServiceNotFoundException.class, () -> courier.invoke("", "x"));
         assertThrows(ServiceNotFoundException.class, () -> courier.invokeAsync("nobody.known", "x"));
         assertEquals(Optional.empty(), registry.find(""));
-    }
-
-    /** Runs a console command as an admin; returns what it printed, or "ERROR: " and the error's message. */
-    private String execute(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Session session = sessions.create(System.in, out, out);
-        Subject admin = new Subject();
-        admin.getPrincipals().add(new UserPrincipal("courier"));
-        admin.getPrincipals().add(new RolePrincipal("admin"));
-        admin.getPrincipals().add(new RolePrincipal("viewer"));
-        try {
-            Subject.doAs(admin, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-            return bytes.toString(StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            Throwable cause = e instanceof java.security.PrivilegedActionException p ? p.getException() : e;
-            return "ERROR: " + cause.getMessage();
-        } finally {
-            session.close();
-        }
     }
 }

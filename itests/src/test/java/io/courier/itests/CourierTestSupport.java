@@ -11,7 +11,12 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDist
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +26,12 @@ import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
+import javax.security.auth.Subject;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 
 import org.junit.After;
 import org.ops4j.pax.exam.Configuration;
@@ -59,6 +70,9 @@ public abstract class CourierTestSupport {
 
     @Inject
     protected Courier courier;
+
+    @Inject
+    private SessionFactory sessions;
 
     private final List<ServiceRegistration<Service>> registrations = new ArrayList<>();
 
@@ -156,5 +170,30 @@ public abstract class CourierTestSupport {
     /** Pending plus dead deliveries of every topic: what the store holds. */
     protected long storedDeliveries() {
         return admin.topics().stream().mapToLong(t -> t.depth() + t.dead()).sum();
+    }
+
+    /** Runs a console command as the admin user would; returns its output, or "ERROR: " and the message. */
+    protected String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessions.create(System.in, out, out);
+        Subject user = new Subject();
+        user.getPrincipals().add(new UserPrincipal("courier"));
+        user.getPrincipals().add(new RolePrincipal("admin"));
+        user.getPrincipals().add(new RolePrincipal("viewer"));
+        try {
+            Subject.doAs(user, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+            return bytes.toString(StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            Throwable cause = e instanceof PrivilegedActionException p ? p.getException() : e;
+            return "ERROR: " + cause.getMessage();
+        } finally {
+            session.close();
+        }
+    }
+
+    /** Waits until the courier commands are registered: a moment after the shell itself. */
+    protected void awaitCommands() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !execute("courier:services").contains("Command not found"));
     }
 }

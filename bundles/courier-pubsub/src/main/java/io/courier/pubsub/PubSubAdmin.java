@@ -1,12 +1,17 @@
 package io.courier.pubsub;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 /** Read access to the pub/sub store for management tools. Every figure is read from the store. */
 @ProviderType
 public interface PubSubAdmin {
+
+    /** Every service registered now or known from an earlier registration, sorted by name. */
+    List<ServiceInfo> services();
 
     /** Every topic, sorted by name. */
     List<TopicInfo> topics();
@@ -62,5 +67,19 @@ public interface PubSubAdmin {
     void resume(String name);
 
     /** A stored message with its deliveries (one per subscription it still waits for); empty once delivered. */
-    java.util.Optional<MessageDetails> message(String msgId);
+    Optional<MessageDetails> message(String msgId);
+
+    /** What pub/sub did per service since {@link #statsSince()}, sorted by service name. */
+    List<ServiceStats> stats();
+
+    /** When pub/sub started counting {@link #stats()}: its last start. */
+    Instant statsSince();
+
+    /**
+     * A service's effective delivery policy, each value with where it comes from. For a service known but not
+     * registered now, its own service properties are not known and do not count.
+     *
+     * @throws IllegalArgumentException if no service of that name is known
+     */
+    List<PolicyValue> deliveryPolicy(String service);
 }

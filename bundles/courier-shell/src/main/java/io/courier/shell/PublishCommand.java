@@ -1,5 +1,10 @@
 package io.courier.shell;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -26,8 +31,12 @@ public class PublishCommand implements Action {
     @Completion(TopicNameCompleter.class)
     private String name;
 
-    @Argument(index = 1, name = "json", required = true, description = "The data, as JSON; quote it: '{\"a\":1}'")
+    @Argument(index = 1, name = "json", required = false, description = "The data, as JSON; quote it: '{\"a\":1}'")
     private String json;
+
+    @Option(name = "--file", description = "Read the data (JSON) from this file instead; a relative path starts at"
+            + " the Karaf home folder")
+    private String file;
 
     @Option(name = "--priority", description = "1 (lowest) to 9 (highest), default 5")
     private int priority = PublishOptions.DEFAULT_PRIORITY;
@@ -40,7 +49,10 @@ public class PublishCommand implements Action {
 
     @Override
     public Object execute() {
-        Object data = Format.json("data", json);
+        if (json != null && file != null) {
+            throw new IllegalArgumentException("Give the data either as JSON after the name or with --file, not both");
+        }
+        Object data = Format.json("data", json != null ? json : read());
         PublishOptions.Builder options = PublishOptions.builder().priority(priority).correlationId(correlationId);
         if (expirationMs != null) {
             if (expirationMs <= 0) {
@@ -51,5 +63,21 @@ public class PublishCommand implements Action {
         }
         System.out.println(pubsub.publish(name, data, options.build()));
         return null;
+    }
+
+    /** The data from --file; exactly one of the argument and --file must be given. */
+    private String read() {
+        if (file == null) {
+            throw new IllegalArgumentException("Give the data as JSON after the name, or with --file <path>");
+        }
+        Path path = Path.of(System.getProperty("karaf.base", ".")).resolve(file);
+        try {
+            return Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("No file " + path + "; nothing was published");
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("Cannot read " + path + " (" + e.getMessage() + "); nothing was"
+                    + " published");
+        }
     }
 }

@@ -13,4 +13,8 @@ abstract class TableCommand implements Action {
     void print(ShellTable table) {
         table.print(System.out, !noFormat);
     }
+
+    boolean isNoFormat() {
+        return noFormat;
+    }
 }

@@ -17,6 +17,7 @@ import java.util.function.Function;
 
 import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.internal.store.BatchOutcome;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
 
@@ -31,7 +32,8 @@ final class DeliveryEngine {
     private final ServiceRegistry registry;
     private final Routing routing;
     private final Function<RegisteredService, DeliveryPolicy> policies;
-    private final int batchSize;
+    private final Metrics metrics;
+    private volatile int batchSize;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     /** Runs the services' handle for the workers, so that a worker can give up on a service that hangs. */
@@ -40,11 +42,12 @@ final class DeliveryEngine {
     private volatile boolean running = true;
 
     DeliveryEngine(Store store, ServiceRegistry registry, Routing routing,
-            Function<RegisteredService, DeliveryPolicy> policies, int threads, int batchSize) {
+            Function<RegisteredService, DeliveryPolicy> policies, Metrics metrics, int threads, int batchSize) {
         this.store = store;
         this.registry = registry;
         this.routing = routing;
         this.policies = policies;
+        this.metrics = metrics;
         this.batchSize = batchSize;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -110,6 +113,26 @@ final class DeliveryEngine {
 
     boolean running() {
         return running;
+    }
+
+    /** Applies a changed configuration: the batches and threads to come follow it, those running finish as they are. */
+    synchronized void resize(int threads, int newBatchSize) {
+        batchSize = newBatchSize;
+        if (threads > pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(threads);
+            pool.setCorePoolSize(threads);
+        } else {
+            pool.setCorePoolSize(threads);
+            pool.setMaximumPoolSize(threads);
+        }
+    }
+
+    /** Counts what a batch did, once it is recorded in the store. */
+    void recorded(SubscriptionRow subscription, BatchOutcome outcome) {
+        String service = subscription.subscriber();
+        metrics.delivered(service, outcome.delivered().size());
+        metrics.failed(service, outcome.failed().size());
+        metrics.dead(service, (int) outcome.failed().stream().filter(BatchOutcome.Failure::dead).count());
     }
 
     private SubscriptionWorker worker(SubscriptionRow s) {

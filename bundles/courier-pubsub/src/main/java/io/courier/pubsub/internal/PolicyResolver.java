@@ -1,10 +1,14 @@
 package io.courier.pubsub.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.courier.pubsub.PolicyValue;
 
 /**
  * Works out a service's delivery policy, each value from the first place that sets it: the service's
@@ -22,25 +26,46 @@ final class PolicyResolver {
 
     static DeliveryPolicy resolve(String service, Map<String, ?> serviceProperties, Map<String, ?> serviceConfig,
             DeliveryPolicy defaults) {
-        Sources s = new Sources(service, serviceProperties, serviceConfig);
-        return new DeliveryPolicy(
+        return explain(service, serviceProperties, serviceConfig, defaults).policy();
+    }
+
+    /** A resolved policy with the source of each of its values. */
+    record Explained(DeliveryPolicy policy, List<PolicyValue> values) {
+    }
+
+    static Explained explain(String service, Map<String, ?> serviceProperties, Map<String, ?> serviceConfig,
+            DeliveryPolicy defaults) {
+        Sources s = new Sources(service, serviceProperties, serviceConfig, new ArrayList<>());
+        DeliveryPolicy policy = new DeliveryPolicy(
                 s.get("maxAttempts", PolicyResolver::positiveInt, defaults.maxAttempts()),
                 s.get("backoffInitialMs", PolicyResolver::nonNegativeLong, defaults.backoffInitialMs()),
                 s.get("backoffMaxMs", PolicyResolver::nonNegativeLong, defaults.backoffMaxMs()),
                 s.get("backoffMultiplier", PolicyResolver::atLeastOne, defaults.backoffMultiplier()),
                 s.get("ordered", PolicyResolver::bool, defaults.ordered()),
                 s.get("timeoutMs", PolicyResolver::positiveLong, defaults.timeoutMs()));
+        return new Explained(policy, List.copyOf(s.values()));
     }
 
-    private record Sources(String service, Map<String, ?> properties, Map<String, ?> config) {
+    private record Sources(String service, Map<String, ?> properties, Map<String, ?> config,
+            List<PolicyValue> values) {
 
         <T> T get(String key, Function<Object, T> parse, T fallback) {
-            T fromProperty = parsed(properties, SERVICE_PROPERTY_PREFIX + key, parse, "service property");
+            String property = SERVICE_PROPERTY_PREFIX + key;
+            T fromProperty = parsed(properties, property, parse, "service property");
             if (fromProperty != null) {
-                return fromProperty;
+                return found(key, fromProperty, "service property " + property);
             }
             T fromConfig = parsed(config, key, parse, "configuration io.courier.delivery");
-            return fromConfig != null ? fromConfig : fallback;
+            if (fromConfig != null) {
+                return found(key, fromConfig, "configuration " + ServiceDeliveryConfig.FACTORY_PID + " (service="
+                        + service + ")");
+            }
+            return found(key, fallback, "default " + PubSubConfig.PID);
+        }
+
+        private <T> T found(String key, T value, String source) {
+            values.add(new PolicyValue(key, String.valueOf(value), source));
+            return value;
         }
 
         private <T> T parsed(Map<String, ?> map, String key, Function<Object, T> parse, String where) {

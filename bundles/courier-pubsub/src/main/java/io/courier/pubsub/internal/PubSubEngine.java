@@ -4,17 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 
 import javax.persistence.EntityManagerFactory;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -36,8 +37,11 @@ import io.courier.core.RegisteredService;
 import io.courier.core.RegistryListener;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.MessageDetails;
+import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
+import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 import io.courier.pubsub.internal.store.DueDelivery;
@@ -74,7 +78,8 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     private Store store;
     private GroupCommitWriter writer;
     private DeliveryEngine engine;
-    private Settings settings;
+    private Metrics metrics;
+    private volatile Settings settings;
 
     @Activate
     void activate(PubSubConfig config) {
@@ -82,13 +87,23 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         store = new Store(emf);
         store.prepare();
         routing.load(store.loadTopics());
-        engine = new DeliveryEngine(store, registry, routing, this::policyOf, settings.deliveryThreads(),
+        metrics = new Metrics(Instant.now());
+        engine = new DeliveryEngine(store, registry, routing, this::policyOf, metrics, settings.deliveryThreads(),
                 settings.batchSize());
         writer = new GroupCommitWriter(store, this::wakeSubscribers);
         writer.start();
         registry.addListener(this);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
                 settings.deliveryThreads());
+    }
+
+    /** A changed configuration applies at once, without stopping delivery or publishing. */
+    @Modified
+    void modified(PubSubConfig config) {
+        Settings changed = Settings.of(config);
+        settings = changed;
+        engine.resize(changed.deliveryThreads(), changed.batchSize());
+        LOG.info("Courier pub/sub settings changed: {}", changed);
     }
 
     @Deactivate
@@ -136,22 +151,29 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     }
 
     private DeliveryPolicy policyOf(RegisteredService service) {
+        return explainPolicy(service.name(), service.properties()).policy();
+    }
+
+    private PolicyResolver.Explained explainPolicy(String service, Map<String, Object> serviceProperties) {
         Map<String, Object> serviceConfig = null;
         List<ServiceDeliveryConfig> configs = serviceConfigs;
         if (configs != null) {
             for (ServiceDeliveryConfig c : configs) {
-                if (c.service().equals(service.name())) {
+                if (c.service().equals(service)) {
                     serviceConfig = c.properties();
                 }
             }
         }
-        return PolicyResolver.resolve(service.name(), service.properties(), serviceConfig, settings.defaults());
+        return PolicyResolver.explain(service, serviceProperties, serviceConfig, settings.defaults());
     }
 
     private void wakeSubscribers(List<NewMessage> stored) {
-        Set<Long> subscriptions = new HashSet<>();
-        stored.forEach(m -> subscriptions.addAll(m.subscriptionIds()));
-        subscriptions.forEach(engine::wake);
+        Map<Long, Integer> perSubscription = new HashMap<>();
+        stored.forEach(m -> m.subscriptionIds().forEach(id -> perSubscription.merge(id, 1, Integer::sum)));
+        perSubscription.forEach((id, n) -> {
+            routing.subscription(id).ifPresent(s -> metrics.published(s.subscriber(), n));
+            engine.wake(id);
+        });
     }
 
     // ---- publish ---------------------------------------------------------------------------------------
@@ -213,6 +235,27 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     // ---- admin -----------------------------------------------------------------------------------------
 
     @Override
+    public List<ServiceInfo> services() {
+        Map<String, List<SubscriptionInfo>> bySubscriber = new TreeMap<>();
+        subscriptions().forEach(s -> bySubscriber.computeIfAbsent(s.subscriber(), k -> new ArrayList<>()).add(s));
+        registry.services().forEach(s -> bySubscriber.computeIfAbsent(s.name(), k -> new ArrayList<>()));
+        List<ServiceInfo> list = new ArrayList<>();
+        bySubscriber.forEach((name, subs) -> {
+            Optional<ServiceInfo.Bundle> bundle = registry.find(name)
+                    .map(r -> new ServiceInfo.Bundle(r.bundleId(), r.bundleSymbolicName(), r.bundleVersion()));
+            list.add(new ServiceInfo(name, bundle,
+                    subs.stream().mapToLong(SubscriptionInfo::depth).sum(),
+                    subs.stream().mapToLong(SubscriptionInfo::inFlight).sum(),
+                    subs.stream().mapToLong(SubscriptionInfo::dead).sum(),
+                    subs.stream().mapToLong(SubscriptionInfo::delivered).sum(),
+                    subs.stream().mapToLong(SubscriptionInfo::expired).sum(),
+                    subs.stream().flatMap(s -> s.lastDeliveryAt().stream()).max(Comparator.naturalOrder()),
+                    !subs.isEmpty() && subs.stream().allMatch(SubscriptionInfo::paused)));
+        });
+        return list;
+    }
+
+    @Override
     public List<TopicInfo> topics() {
         Map<Long, QueueCounts> counts = store.queueCounts();
         List<TopicInfo> list = new ArrayList<>();
@@ -253,7 +296,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     @Override
     public List<QueuedMessage> browse(String name, boolean dead, int offset, int limit) {
         List<SubscriptionRow> subs = subscriptionsNamed(name);
-        Map<Long, String> subscriber = new java.util.HashMap<>();
+        Map<Long, String> subscriber = new HashMap<>();
         subs.forEach(s -> subscriber.put(s.id(), s.subscriber()));
         List<QueuedMessage> list = new ArrayList<>();
         for (DueDelivery d : store.browse(subscriber.keySet(), dead, Math.max(0, offset), Math.max(1, limit))) {
@@ -301,6 +344,26 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         routing.load(store.loadTopics());
         LOG.info("Delivery to '{}' resumed", name);
         subs.forEach(engine::wake);
+    }
+
+    @Override
+    public List<ServiceStats> stats() {
+        return metrics.stats(System.currentTimeMillis());
+    }
+
+    @Override
+    public Instant statsSince() {
+        return metrics.since();
+    }
+
+    @Override
+    public List<PolicyValue> deliveryPolicy(String service) {
+        Optional<RegisteredService> registered = registry.find(service);
+        if (registered.isEmpty() && routing.subscriptionsOf(service).isEmpty()) {
+            throw new IllegalArgumentException("No service named '" + service + "' is known"
+                    + " (courier:services lists them)");
+        }
+        return explainPolicy(service, registered.map(RegisteredService::properties).orElse(Map.of())).values();
     }
 
     @Override

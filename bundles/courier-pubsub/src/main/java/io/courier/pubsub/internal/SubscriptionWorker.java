@@ -139,6 +139,7 @@ final class SubscriptionWorker implements Runnable {
             inFlight.decrementAndGet();
         }
         engine.store().complete(subscription.id(), outcome, System.currentTimeMillis());
+        engine.recorded(subscription, outcome);
         return cutShort || !outcome.isEmpty();
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.courier.pubsub.PolicyValue;
+
 class PolicyResolverTest {
 
     private static final DeliveryPolicy DEFAULTS = new DeliveryPolicy(10, 1_000, 300_000, 2.0, false, 60_000);
@@ -21,6 +23,31 @@ class PolicyResolverTest {
         assertEquals(DEFAULTS, resolve(Map.of(), Map.of()));
         assertEquals(DEFAULTS, resolve(null, null));
         assertEquals(DEFAULTS, resolve(Map.of("courier.service", "orders", "unrelated", 1), Map.of("service", "orders")));
+    }
+
+    @Test
+    void eachValueSaysWhereItComesFrom() {
+        PolicyResolver.Explained e = PolicyResolver.explain("orders", Map.of("courier.delivery.maxAttempts", "3"),
+                Map.of("service", "orders", "backoffInitialMs", 250L, "maxAttempts", 7), DEFAULTS);
+
+        Map<String, PolicyValue> byKey = new HashMap<>();
+        e.values().forEach(v -> byKey.put(v.key(), v));
+        assertEquals(6, e.values().size(), "one value per key of the policy");
+        assertEquals(new PolicyValue("maxAttempts", "3", "service property courier.delivery.maxAttempts"),
+                byKey.get("maxAttempts"));
+        assertEquals(new PolicyValue("backoffInitialMs", "250", "configuration io.courier.delivery (service=orders)"),
+                byKey.get("backoffInitialMs"));
+        assertEquals(new PolicyValue("timeoutMs", "60000", "default io.courier.pubsub"), byKey.get("timeoutMs"));
+        assertEquals(3, e.policy().maxAttempts());
+        assertEquals(250, e.policy().backoffInitialMs());
+    }
+
+    @Test
+    void anInvalidValueIsExplainedByTheSourceActuallyUsed() {
+        PolicyResolver.Explained e = PolicyResolver.explain("orders", Map.of("courier.delivery.ordered", "yes"),
+                Map.of(), DEFAULTS);
+        assertEquals(new PolicyValue("ordered", "false", "default io.courier.pubsub"),
+                e.values().stream().filter(v -> v.key().equals("ordered")).findFirst().orElseThrow());
     }
 
     @Test

@@ -1,0 +1,22 @@
+package io.courier.pubsub;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A Courier service as pub/sub knows it: registered now (with its bundle) or known from an earlier registration,
+ * and its queue figures over all its subscriptions. {@code delivered} and {@code expired} count since its
+ * subscriptions were created; {@code paused} is true when delivery to all of them is paused.
+ */
+public record ServiceInfo(String name, Optional<Bundle> bundle, long depth, long inFlight, long dead, long delivered,
+        long expired, Optional<Instant> lastDeliveryAt, boolean paused) {
+
+    /** The bundle that registers the service now. */
+    public record Bundle(long id, String symbolicName, String version) {
+    }
+
+    /** Whether the service is registered now. */
+    public boolean registered() {
+        return bundle.isPresent();
+    }
+}

@@ -1,0 +1,113 @@
+package io.courier.pubsub.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.courier.pubsub.ServiceStats;
+
+/**
+ * Counts, per service, what pub/sub did since it started: messages stored for it, delivered, failed attempts
+ * and dead letters, each with its rate over the last minute. Kept in memory: a restart starts from zero, the
+ * store keeps the queues themselves.
+ */
+final class Metrics {
+
+    private final Instant since;
+    private final Map<String, Counters> services = new ConcurrentHashMap<>();
+
+    Metrics(Instant since) {
+        this.since = since;
+    }
+
+    Instant since() {
+        return since;
+    }
+
+    void published(String service, int n) {
+        counters(service).published.add(n);
+    }
+
+    void delivered(String service, int n) {
+        counters(service).delivered.add(n);
+    }
+
+    void failed(String service, int n) {
+        counters(service).failed.add(n);
+    }
+
+    void dead(String service, int n) {
+        counters(service).dead.add(n);
+    }
+
+    /** The services counted so far, sorted by name. */
+    List<ServiceStats> stats(long nowMs) {
+        List<ServiceStats> list = new ArrayList<>();
+        services.forEach((name, c) -> list.add(new ServiceStats(name, c.published.total(), c.delivered.total(),
+                c.failed.total(), c.dead.total(), c.published.perSecond(nowMs), c.delivered.perSecond(nowMs),
+                c.failed.perSecond(nowMs))));
+        list.sort((a, b) -> a.service().compareTo(b.service()));
+        return list;
+    }
+
+    private Counters counters(String service) {
+        return services.computeIfAbsent(service, k -> new Counters());
+    }
+
+    private static final class Counters {
+        final Counter published = new Counter();
+        final Counter delivered = new Counter();
+        final Counter failed = new Counter();
+        final Counter dead = new Counter();
+    }
+
+    /** A total and the counts of the last 60 seconds, one slot per second. */
+    static final class Counter {
+
+        static final int WINDOW_SECONDS = 60;
+
+        private final LongAdder total = new LongAdder();
+        private final long[] counts = new long[WINDOW_SECONDS];
+        private final long[] seconds = new long[WINDOW_SECONDS];
+
+        void add(int n) {
+            add(n, System.currentTimeMillis());
+        }
+
+        void add(int n, long nowMs) {
+            if (n <= 0) {
+                return;
+            }
+            total.add(n);
+            long second = nowMs / 1000;
+            int slot = (int) (second % WINDOW_SECONDS);
+            synchronized (this) {
+                if (seconds[slot] != second) {
+                    seconds[slot] = second;
+                    counts[slot] = 0;
+                }
+                counts[slot] += n;
+            }
+        }
+
+        long total() {
+            return total.sum();
+        }
+
+        /** The average rate over the last full minute (the current second not yet included). */
+        synchronized double perSecond(long nowMs) {
+            long current = nowMs / 1000;
+            long sum = 0;
+            for (int i = 0; i < WINDOW_SECONDS; i++) {
+                long age = current - seconds[i];
+                if (age >= 1 && age <= WINDOW_SECONDS) {
+                    sum += counts[i];
+                }
+            }
+            return sum / (double) WINDOW_SECONDS;
+        }
+    }
+}

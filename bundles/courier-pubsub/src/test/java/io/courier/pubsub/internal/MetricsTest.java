@@ -1,0 +1,65 @@
+package io.courier.pubsub.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.courier.pubsub.ServiceStats;
+
+class MetricsTest {
+
+    private static final long T0 = 1_800_000_000_000L; // a whole second
+
+    @Test
+    void theRateIsTheLastFullMinutesAverage() {
+        Metrics.Counter c = new Metrics.Counter();
+        for (int s = 0; s < 60; s++) {
+            c.add(2, T0 + s * 1000L + 500);
+        }
+        assertEquals(120, c.total());
+        assertEquals(2.0, c.perSecond(T0 + 60_000), 1e-9, "60 full seconds of 2 a second");
+        assertEquals(118 / 60.0, c.perSecond(T0 + 61_000), 1e-9, "second 0 left the window, second 60 is empty");
+        assertEquals(0.0, c.perSecond(T0 + 3_600_000), 1e-9, "an hour later nothing is recent");
+        assertEquals(120, c.total(), "the total stays");
+    }
+
+    @Test
+    void theCurrentSecondCountsOnlyOnceItIsOver() {
+        Metrics.Counter c = new Metrics.Counter();
+        c.add(60, T0 + 100);
+        assertEquals(0.0, c.perSecond(T0 + 900), 1e-9);
+        assertEquals(1.0, c.perSecond(T0 + 1000), 1e-9);
+    }
+
+    @Test
+    void aSlotReusedAMinuteLaterStartsFromZero() {
+        Metrics.Counter c = new Metrics.Counter();
+        c.add(30, T0);
+        c.add(6, T0 + 60_000); // same slot, a minute later
+        assertEquals(6 / 60.0, c.perSecond(T0 + 61_000), 1e-9);
+        assertEquals(36, c.total());
+    }
+
+    @Test
+    void statsArePerServiceSortedByName() {
+        Metrics m = new Metrics(Instant.EPOCH);
+        m.published("b", 3);
+        m.delivered("b", 2);
+        m.failed("b", 1);
+        m.dead("b", 1);
+        m.published("a", 1);
+        m.delivered("a", 0);
+
+        List<ServiceStats> stats = m.stats(System.currentTimeMillis());
+        assertEquals(List.of("a", "b"), stats.stream().map(ServiceStats::service).toList());
+        ServiceStats b = stats.get(1);
+        assertEquals(3, b.published());
+        assertEquals(2, b.delivered());
+        assertEquals(1, b.failed());
+        assertEquals(1, b.dead());
+        assertEquals(0, stats.get(0).delivered());
+    }
+}
