@@ -1,55 +1,29 @@
 package io.courier.web.internal;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
-import io.courier.core.RegisteredService;
-import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
-import io.courier.pubsub.SubscriptionInfo;
+import io.courier.pubsub.ServiceInfo;
 import io.courier.pubsub.TopicInfo;
 
 /**
- * What the pages and the API show and do, read from the registry and the pub/sub store. Unknown names and
- * messages become 404s here, with the same words for both.
+ * What the pages and the API show and do, read from the pub/sub store. Unknown names and messages become
+ * 404s here, with the same words for both.
  */
 final class Dashboard {
 
-    private final ServiceRegistry registry;
     private final PubSubAdmin admin;
 
-    Dashboard(ServiceRegistry registry, PubSubAdmin admin) {
-        this.registry = registry;
+    Dashboard(PubSubAdmin admin) {
         this.admin = admin;
     }
 
-    /** Services registered now or known from their subscriptions, sorted by name. */
-    List<ServiceRow> services() {
-        Map<String, List<SubscriptionInfo>> byService = new TreeMap<>();
-        for (SubscriptionInfo s : admin.subscriptions()) {
-            byService.computeIfAbsent(s.subscriber(), k -> new ArrayList<>()).add(s);
-        }
-        registry.services().forEach(s -> byService.computeIfAbsent(s.name(), k -> new ArrayList<>()));
-        List<ServiceRow> rows = new ArrayList<>();
-        byService.forEach((name, subs) -> {
-            Optional<RegisteredService> s = registry.find(name);
-            rows.add(new ServiceRow(name, s.map(RegisteredService::bundleId).orElse(null),
-                    s.map(RegisteredService::bundleSymbolicName).orElse(null),
-                    s.map(RegisteredService::bundleVersion).orElse(null), s.isPresent() ? "active" : "unregistered",
-                    subs.stream().mapToLong(SubscriptionInfo::depth).sum(),
-                    subs.stream().mapToLong(SubscriptionInfo::dead).sum(),
-                    subs.stream().mapToLong(SubscriptionInfo::delivered).sum(),
-                    subs.stream().mapToLong(SubscriptionInfo::expired).sum(),
-                    subs.stream().flatMap(i -> i.lastDeliveryAt().stream()).max(Comparable::compareTo).orElse(null),
-                    !subs.isEmpty() && subs.stream().allMatch(SubscriptionInfo::paused)));
-        });
-        return rows;
+    /** Services registered now or known from earlier registrations, sorted by name. */
+    List<ServiceInfo> services() {
+        return admin.services();
     }
 
     List<TopicInfo> topics() {

@@ -8,6 +8,7 @@ import java.util.List;
 import io.courier.core.Json;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.QueuedMessage;
+import io.courier.pubsub.ServiceInfo;
 import io.courier.pubsub.TopicInfo;
 
 /** The dashboard's pages: plain server-rendered HTML; the topics page polls the API for its depth chart. */
@@ -60,10 +61,10 @@ final class Pages {
         Html h = new Html().raw("<table id=\"services\"><thead><tr><th>Name</th><th>Bundle</th><th>State</th>")
                 .raw("<th class=\"num\">Depth</th><th class=\"num\">Dead</th><th class=\"num\">Delivered</th>")
                 .raw("<th>Last delivery</th></tr></thead><tbody>");
-        for (ServiceRow s : dashboard.services()) {
+        for (ServiceInfo s : dashboard.services()) {
             h.raw("<tr><td>").link(browse(s.name(), false, null), s.name()).raw("</td>")
-                    .tag("td", s.bundleId() == null ? "-" : s.bundleId() + " " + s.bundle() + " " + s.version())
-                    .tag("td", s.state() + (s.paused() ? ", paused" : ""))
+                    .tag("td", s.bundle().map(b -> b.id() + " " + b.symbolicName() + " " + b.version()).orElse("-"))
+                    .tag("td", (s.registered() ? "active" : "unregistered") + (s.paused() ? ", paused" : ""))
                     .raw("<td class=\"num\">").link(browse(s.name(), false, null), s.depth()).raw("</td>")
                     .raw("<td class=\"num\">").link(browse(s.name(), true, null), s.dead()).raw("</td>")
                     .tag("td class=\"num\"", s.delivered())

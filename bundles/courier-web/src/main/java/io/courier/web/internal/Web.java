@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import io.courier.api.Courier;
 import io.courier.api.PubSub;
-import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.PubSubAdmin;
 
 /**
@@ -67,9 +66,8 @@ public class Web extends HttpServlet {
     private final int sessionTimeoutSeconds;
 
     @Activate
-    public Web(@Reference ServiceRegistry registry, @Reference PubSubAdmin admin, @Reference PubSub pubsub,
-            @Reference Courier courier, Config config) {
-        this.dashboard = new Dashboard(registry, admin);
+    public Web(@Reference PubSubAdmin admin, @Reference PubSub pubsub, @Reference Courier courier, Config config) {
+        this.dashboard = new Dashboard(admin);
         this.api = new Api(dashboard, pubsub, courier);
         this.pages = new Pages(dashboard);
         this.jaas = new JaasLogin(config.realm(), config.role());
