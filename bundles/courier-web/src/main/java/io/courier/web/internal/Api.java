@@ -37,26 +37,26 @@ final class Api {
      * @param path the path below {@code /api}, such as {@code /browse/my.target}
      */
     void handle(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
-        boolean post = "POST".equals(req.getMethod());
-        if (!post && !"GET".equals(req.getMethod())) {
-            throw new WebException(405, "The API takes GET and POST only, not " + req.getMethod());
+        String method = req.getMethod();
+        if (!method.equals("GET") && !method.equals("POST")) {
+            throw new WebException(405, "The API takes GET and POST only, not " + method);
         }
         int slash = path.indexOf('/', 1);
         String call = slash < 0 ? path.substring(1) : path.substring(1, slash);
         String arg = slash < 0 ? "" : path.substring(slash + 1);
-        switch (post + " " + call) {
-            case "false services" -> json(resp, 200, dashboard.services());
-            case "false topics" -> json(resp, 200, dashboard.topics());
-            case "false browse" -> browse(req, resp, required(arg, "a service or shared topic name"));
-            case "false messages" -> json(resp, 200, message(dashboard.message(required(arg, "a message id"))));
-            case "true publish" -> publish(req, resp, required(arg, "a service or shared topic name"));
-            case "true invoke" -> invoke(req, resp, required(arg, "a service name"));
-            case "true retry" -> json(resp, 200, Map.of("retried", dashboard.retry(required(arg, "a message id"))));
-            case "true retry-dead" -> json(resp, 200,
+        switch (method + " " + call) {
+            case "GET services" -> json(resp, 200, dashboard.services());
+            case "GET topics" -> json(resp, 200, dashboard.topics());
+            case "GET browse" -> browse(req, resp, required(arg, "a service or shared topic name"));
+            case "GET messages" -> json(resp, 200, message(dashboard.message(required(arg, "a message id"))));
+            case "POST publish" -> publish(req, resp, required(arg, "a service or shared topic name"));
+            case "POST invoke" -> invoke(req, resp, required(arg, "a service name"));
+            case "POST retry" -> json(resp, 200, Map.of("retried", dashboard.retry(required(arg, "a message id"))));
+            case "POST retry-dead" -> json(resp, 200,
                     Map.of("retried", dashboard.retryDead(required(arg, "a service or shared topic name"))));
-            case "true purge" -> json(resp, 200, Map.of("deleted",
+            case "POST purge" -> json(resp, 200, Map.of("deleted",
                     dashboard.purge(required(arg, "a service or shared topic name"), dead(req))));
-            default -> throw WebException.notFound("No API call " + req.getMethod() + " /courier/api" + path
+            default -> throw WebException.notFound("No API call " + method + " /courier/api" + path
                     + "; the calls are GET services, topics, browse/{name}, messages/{id} and POST publish/{name},"
                     + " invoke/{name}, retry/{id}, retry-dead/{name}, purge/{name}");
         }
