@@ -98,6 +98,9 @@ public abstract class CourierTestSupport {
                 systemTimeout(120_000),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("maven.repo.local")),
+                // the dashboard's HTTP port: never 8181, which a Karaf running on this machine may hold
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port",
+                        String.valueOf(KarafProcess.freePort())),
                 // The probe waits with Awaitility
                 mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
                 mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),

@@ -26,11 +26,13 @@ final class KarafProcess implements AutoCloseable {
 
     private final Path home;
     private final int sshPort;
+    private final int httpPort;
     private Process process;
 
-    private KarafProcess(Path home, int sshPort) {
+    private KarafProcess(Path home, int sshPort, int httpPort) {
         this.home = home;
         this.sshPort = sshPort;
+        this.httpPort = httpPort;
     }
 
     /** The test services jar, as built: version 0.1.0, the broken one for the hot-swap test. */
@@ -54,8 +56,8 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /**
-     * Unpacks the distribution into a new folder under {@code parent}, with free ports for SSH and JMX so that
-     * it never meets another Karaf running on this machine.
+     * Unpacks the distribution into a new folder under {@code parent}, with free ports for SSH, JMX and HTTP so
+     * that it never meets another Karaf running on this machine.
      */
     static KarafProcess unpack(Path distribution, Path parent) throws IOException, InterruptedException {
         Files.createDirectories(parent);
@@ -69,12 +71,17 @@ final class KarafProcess implements AutoCloseable {
         setProperty(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(sshPort));
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(freePort()));
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(freePort()));
-        return new KarafProcess(home, sshPort);
+        int httpPort = freePort();
+        setProperty(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", String.valueOf(httpPort));
+        return new KarafProcess(home, sshPort, httpPort);
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on this machine now. */
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -88,6 +95,18 @@ final class KarafProcess implements AutoCloseable {
 
     Path home() {
         return home;
+    }
+
+    /** The address of Karaf's HTTP service, such as {@code http://127.0.0.1:40123}. */
+    String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Adds a user to {@code etc/users.properties}: {@code password,role...}. Before {@link #start()}. */
+    void addUser(String name, String password, String... roles) throws IOException {
+        Files.writeString(home.resolve("etc/users.properties"), name + " = " + password
+                + (roles.length == 0 ? "" : "," + String.join(",", roles)) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     Path data(String relative) {

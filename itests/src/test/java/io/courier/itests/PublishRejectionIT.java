@@ -14,6 +14,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
+import io.courier.api.MessageTooLargeException;
 import io.courier.api.PublishException;
 import io.courier.api.PublishOptions;
 import io.courier.api.UnknownTopicException;
@@ -67,8 +68,9 @@ public class PublishRejectionIT extends CourierTestSupport {
     @Test
     public void dataOverTheSizeLimitIsRefused() {
         String big = "x".repeat(1024 * 1024 + 1);
-        PublishException e = assertThrows(PublishException.class, () -> pubsub.publish(TARGET, big));
+        MessageTooLargeException e = assertThrows(MessageTooLargeException.class, () -> pubsub.publish(TARGET, big));
         assertTrue(e.getMessage(), e.getMessage().contains("over the limit of 1048576"));
+        assertEquals(1048576, e.limit());
         assertNothingStored();
     }
 

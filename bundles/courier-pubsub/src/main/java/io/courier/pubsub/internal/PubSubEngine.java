@@ -24,6 +24,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.courier.api.MessageTooLargeException;
 import io.courier.api.Names;
 import io.courier.api.PubSub;
 import io.courier.api.PublishException;
@@ -235,8 +236,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
         int limit = settings.maxMessageSize();
         if (bytes > limit) {
-            throw new PublishException("The data for '" + name + "' is " + bytes + " bytes of JSON, over the limit of "
-                    + limit + " (maxMessageSize in " + PubSubConfig.PID + "); nothing was published");
+            throw new MessageTooLargeException("The data for '" + name + "' is " + bytes + " bytes of JSON, over the"
+                    + " limit of " + limit + " (maxMessageSize in " + PubSubConfig.PID + "); nothing was published",
+                    bytes, limit);
         }
         long now = System.currentTimeMillis();
         return new NewMessage(options.msgId().orElseGet(Ids::random), options.msgId().isPresent(), topic.id(),

@@ -1,0 +1,58 @@
+package io.courier.web.internal;
+
+import java.util.Map;
+
+import io.courier.api.InvocationDepthException;
+import io.courier.api.InvocationException;
+import io.courier.api.InvocationTimeoutException;
+import io.courier.api.MessageTooLargeException;
+import io.courier.api.PublishException;
+import io.courier.api.RejectedInvocationException;
+import io.courier.api.ServiceNotFoundException;
+import io.courier.api.UnknownTopicException;
+import io.courier.core.Json;
+
+/**
+ * What a failure means to an HTTP caller: its status and the message it reads. Courier's own exceptions say
+ * themselves what went wrong; anything else is a fault of the server (500), whose message names only its type.
+ */
+final class Errors {
+
+    static final int INTERNAL = 500;
+
+    private Errors() {
+    }
+
+    static int status(Throwable e) {
+        if (e instanceof WebException w) {
+            return w.status();
+        }
+        if (e instanceof ServiceNotFoundException || e instanceof UnknownTopicException) {
+            return 404;
+        }
+        if (e instanceof MessageTooLargeException) {
+            return 413;
+        }
+        if (e instanceof InvocationTimeoutException) {
+            return 504; // the service did not answer in time
+        }
+        if (e instanceof InvocationException || e instanceof InvocationDepthException) {
+            return 502; // the service failed, not the API
+        }
+        if (e instanceof PublishException || e instanceof RejectedInvocationException) {
+            return 503; // storage out of reach, pub/sub stopping, asynchronous queue full: try again later
+        }
+        return INTERNAL;
+    }
+
+    static String message(Throwable e) {
+        return status(e) == INTERNAL
+                ? "Internal error (" + e.getClass().getName() + "); the server's log (data/log/karaf.log) says more"
+                : e.getMessage();
+    }
+
+    /** The JSON body of an error response: {@code {"error": "..."}}. */
+    static String json(String message) {
+        return Json.write(Map.of("error", message));
+    }
+}

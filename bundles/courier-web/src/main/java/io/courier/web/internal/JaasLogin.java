@@ -1,0 +1,89 @@
+package io.courier.web.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.LoginContext;
+import javax.security.auth.login.LoginException;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Checks a user name and password against a Karaf JAAS realm and tells whether the user has the required role. */
+final class JaasLogin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JaasLogin.class);
+
+    private final String realm;
+    private final String role;
+
+    JaasLogin(String realm, String role) {
+        this.realm = realm;
+        this.role = role;
+    }
+
+    String role() {
+        return role;
+    }
+
+    /** The user, if the realm accepts the password; empty otherwise. */
+    Optional<User> login(String name, String password) {
+        if (name == null || name.isEmpty() || password == null) {
+            return Optional.empty();
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // the realm's login modules are found through the context class loader
+        thread.setContextClassLoader(JaasLogin.class.getClassLoader());
+        try {
+            LoginContext context = new LoginContext(realm, new Subject(), callbacks -> {
+                for (Callback c : callbacks) {
+                    if (c instanceof NameCallback n) {
+                        n.setName(name);
+                    } else if (c instanceof PasswordCallback p) {
+                        p.setPassword(password.toCharArray());
+                    } else {
+                        throw new UnsupportedCallbackException(c);
+                    }
+                }
+            });
+            context.login();
+            boolean admin = context.getSubject().getPrincipals(RolePrincipal.class).stream()
+                    .anyMatch(p -> role.equals(p.getName()));
+            context.logout();
+            return Optional.of(new User(name, admin));
+        } catch (LoginException e) {
+            LOG.debug("Login of '{}' to realm {} refused: {}", name, realm, e.toString());
+            return Optional.empty();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * The user named by an {@code Authorization: Basic} header.
+     *
+     * @return empty if the header is absent or not Basic; a refused login gives a 401
+     */
+    Optional<User> basic(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new WebException(401, "The Authorization header is not valid Basic credentials (base64 of user:password)");
+        }
+        int colon = decoded.indexOf(':');
+        Optional<User> user = colon < 0 ? Optional.empty() : login(decoded.substring(0, colon), decoded.substring(colon + 1));
+        return Optional.of(user.orElseThrow(() -> new WebException(401, "Wrong user name or password")));
+    }
+}

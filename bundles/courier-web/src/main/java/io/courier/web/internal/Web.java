@@ -1,0 +1,290 @@
+package io.courier.web.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import javax.servlet.http.HttpSession;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.api.Courier;
+import io.courier.api.PubSub;
+import io.courier.pubsub.PubSubAdmin;
+
+/**
+ * The dashboard and the REST API, one servlet under {@code /courier} on the HTTP whiteboard. Every page and
+ * API call needs a user of the configured JAAS realm with the configured role: pages through a login session,
+ * the API through that session or HTTP Basic credentials on each request (never challenged, so that browsers do
+ * not keep them). A POST made with the session needs the session's CSRF token.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=" + Web.BASE + "/*",
+        "osgi.http.whiteboard.servlet.name=courier-web" })
+@Designate(ocd = Web.Config.class)
+public class Web extends HttpServlet {
+
+    static final String BASE = "/courier";
+
+    @ObjectClassDefinition(name = "Courier web", description = "The dashboard and REST API under /courier")
+    public @interface Config {
+        @AttributeDefinition(description = "The Karaf JAAS realm that checks user names and passwords")
+        String realm() default "karaf";
+
+        @AttributeDefinition(description = "The role a user needs for the dashboard and the API")
+        String role() default "admin";
+
+        @AttributeDefinition(description = "Minutes of inactivity after which a login session ends")
+        int sessionTimeoutMinutes() default 30;
+    }
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(Web.class);
+    private static final String USER = "courier.user";
+    private static final String CSRF = "courier.csrf";
+    private static final String FLASH = "courier.flash";
+    private static final Map<String, String> STATIC = Map.of("/static/courier.css", "text/css;charset=utf-8",
+            "/static/courier.js", "text/javascript;charset=utf-8");
+
+    private final transient Dashboard dashboard;
+    private final transient Api api;
+    private final transient Pages pages;
+    private final transient JaasLogin jaas;
+    private final int sessionTimeoutSeconds;
+
+    @Activate
+    public Web(@Reference PubSubAdmin admin, @Reference PubSub pubsub, @Reference Courier courier, Config config) {
+        this.dashboard = new Dashboard(admin);
+        this.api = new Api(dashboard, pubsub, courier);
+        this.pages = new Pages(dashboard);
+        this.jaas = new JaasLogin(config.realm(), config.role());
+        this.sessionTimeoutSeconds = Math.max(1, config.sessionTimeoutMinutes()) * 60;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        headers(resp);
+        if (STATIC.containsKey(path)) {
+            resource(resp, path);
+        } else if (path.startsWith("/api/")) {
+            api(req, resp, path.substring(4));
+        } else {
+            page(req, resp, path);
+        }
+    }
+
+    /** Nothing cached, nothing framed, nothing loaded from elsewhere. */
+    private static void headers(HttpServletResponse resp) {
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        resp.setHeader("X-Frame-Options", "DENY");
+        resp.setHeader("Referrer-Policy", "same-origin");
+        resp.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
+    }
+
+    // ---- API ------------------------------------------------------------------------------------------------
+
+    private void api(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
+        try {
+            Optional<User> basic = jaas.basic(req.getHeader("Authorization"));
+            User user = basic.or(() -> sessionUser(req)).orElseThrow(() -> new WebException(401, "Not logged in:"
+                    + " send HTTP Basic credentials of a user with the " + jaas.role() + " role, or log in at " + BASE
+                    + "/login"));
+            checkRole(user);
+            if (basic.isEmpty() && "POST".equals(req.getMethod())) {
+                checkCsrf(req);
+            }
+            api.handle(req, resp, path);
+        } catch (RuntimeException e) {
+            int status = failed(req, e);
+            if (!resp.isCommitted()) {
+                resp.reset();
+                headers(resp);
+                Api.send(resp, status, Errors.json(Errors.message(e)));
+            }
+        }
+    }
+
+    /** The status of a failed request; a fault of the server is logged with its stack trace. */
+    private static int failed(HttpServletRequest req, RuntimeException e) {
+        int status = Errors.status(e);
+        if (status == Errors.INTERNAL) {
+            LOG.warn("{} {} failed", req.getMethod(), req.getRequestURI(), e);
+        }
+        return status;
+    }
+
+    private void checkRole(User user) {
+        if (!user.admin()) {
+            throw new WebException(403, "User '" + user.name() + "' does not have the " + jaas.role() + " role");
+        }
+    }
+
+    private static void checkCsrf(HttpServletRequest req) {
+        HttpSession session = req.getSession(false);
+        String sent = Optional.ofNullable(req.getHeader(Csrf.HEADER)).orElseGet(() -> req.getParameter(Csrf.FIELD));
+        if (session == null || !Csrf.matches((String) session.getAttribute(CSRF), sent)) {
+            throw new WebException(403, "Missing or wrong CSRF token: a POST made with a login session needs the"
+                    + " session's token in the " + Csrf.HEADER + " header or the " + Csrf.FIELD + " form field");
+        }
+    }
+
+    private static Optional<User> sessionUser(HttpServletRequest req) {
+        HttpSession session = req.getSession(false);
+        return Optional.ofNullable(session == null ? null : (User) session.getAttribute(USER));
+    }
+
+    // ---- pages ----------------------------------------------------------------------------------------------
+
+    private void page(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
+        boolean post = "POST".equals(req.getMethod());
+        if (path.equals("/login")) {
+            if (post) {
+                login(req, resp);
+            } else {
+                html(resp, 200, Pages.layout("Log in", null, null, null, Pages.login(null, req.getParameter("next"))));
+            }
+            return;
+        }
+        Optional<User> user = sessionUser(req);
+        if (user.isEmpty()) {
+            String next = post ? null : req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+            resp.sendRedirect(BASE + "/login" + (next == null ? "" : "?next=" + Html.param(next)));
+            return;
+        }
+        HttpSession session = req.getSession(false);
+        String csrf = (String) session.getAttribute(CSRF);
+        String flash = (String) session.getAttribute(FLASH);
+        session.removeAttribute(FLASH);
+        try {
+            if (post) {
+                checkCsrf(req);
+                action(req, resp, path, session, user.get(), csrf);
+                return;
+            }
+            switch (path) {
+                case "/", "/services" -> html(resp, 200, Pages.layout("Services", user.get(), csrf, flash, pages.services()));
+                case "/topics" -> html(resp, 200, Pages.layout("Topics", user.get(), csrf, flash, pages.topics()));
+                case "/browse" -> {
+                    String name = param(req, "name");
+                    boolean dead = "true".equals(req.getParameter("dead"));
+                    Paging page = Paging.parse(req.getParameter("offset"), req.getParameter("limit"));
+                    html(resp, 200, Pages.layout((dead ? "Dead letters of " : "Queue of ") + name, user.get(), csrf,
+                            flash, pages.browse(name, dead, page, csrf)));
+                }
+                case "/message" -> {
+                    String id = param(req, "id");
+                    html(resp, 200, Pages.layout("Message " + id, user.get(), csrf, flash, pages.message(id, csrf)));
+                }
+                default -> throw WebException.notFound("No page " + path);
+            }
+        } catch (RuntimeException e) {
+            int status = failed(req, e);
+            html(resp, status, Pages.layout(status == 404 ? "Not found" : "Error " + status, user.get(), csrf, null,
+                    Pages.gone(Errors.message(e))));
+        }
+    }
+
+    /** A page's POST: does it, then sends the browser back (POST, redirect, GET) with a one-line outcome. */
+    private void action(HttpServletRequest req, HttpServletResponse resp, String path, HttpSession session, User user,
+            String csrf) throws IOException {
+        String back;
+        String outcome;
+        switch (path) {
+            case "/logout" -> {
+                session.invalidate();
+                resp.sendRedirect(BASE + "/login");
+                return;
+            }
+            case "/retry" -> {
+                String msgId = param(req, "msgId");
+                int n = dashboard.retry(msgId);
+                outcome = "Retrying " + n + " dead " + (n == 1 ? "letter" : "letters") + " of message " + msgId;
+                back = Pages.message(msgId);
+            }
+            case "/retry-dead" -> {
+                String name = param(req, "name");
+                int n = dashboard.retryDead(name);
+                outcome = "Retrying " + n + " dead " + (n == 1 ? "letter" : "letters") + " of '" + name + "'";
+                back = Pages.browse(name, true, null);
+            }
+            case "/purge" -> {
+                String name = param(req, "name");
+                boolean dead = "true".equals(req.getParameter("dead"));
+                if (!"yes".equals(req.getParameter("confirm"))) {
+                    html(resp, 200, Pages.layout("Purge " + name, user, csrf, null,
+                            pages.purgeConfirmation(name, dead, csrf)));
+                    return;
+                }
+                outcome = "Deleted " + dashboard.purge(name, dead) + (dead ? " dead letters" : " pending messages")
+                        + " of '" + name + "'";
+                back = Pages.browse(name, dead, null);
+            }
+            default -> throw WebException.notFound("No action " + path);
+        }
+        session.setAttribute(FLASH, outcome);
+        resp.sendRedirect(back);
+    }
+
+    private void login(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String next = req.getParameter("next");
+        Optional<User> user = jaas.login(req.getParameter("username"), req.getParameter("password"));
+        if (user.isEmpty() || !user.get().admin()) {
+            String error = user.isEmpty() ? "Wrong user name or password"
+                    : "User '" + user.get().name() + "' does not have the " + jaas.role() + " role";
+            html(resp, user.isEmpty() ? 401 : 403, Pages.layout("Log in", null, null, null, Pages.login(error, next)));
+            return;
+        }
+        HttpSession old = req.getSession(false);
+        if (old != null) {
+            old.invalidate(); // a new session id at each login: no session fixation
+        }
+        HttpSession session = req.getSession(true);
+        session.setMaxInactiveInterval(sessionTimeoutSeconds);
+        session.setAttribute(USER, user.get());
+        session.setAttribute(CSRF, Csrf.newToken());
+        LOG.info("User '{}' logged in to the Courier dashboard from {}", user.get().name(), req.getRemoteAddr());
+        resp.sendRedirect(next != null && next.startsWith(BASE + "/") && !next.startsWith("//") ? next : BASE + "/services");
+    }
+
+    private static String param(HttpServletRequest req, String name) {
+        String value = req.getParameter(name);
+        if (value == null || value.isBlank()) {
+            throw WebException.badRequest("The parameter '" + name + "' is missing");
+        }
+        return value;
+    }
+
+    private static void html(HttpServletResponse resp, int status, String page) throws IOException {
+        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType("text/html;charset=utf-8");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    private void resource(HttpServletResponse resp, String path) throws IOException {
+        try (InputStream in = Web.class.getResourceAsStream(path)) {
+            if (in == null) {
+                resp.sendError(404);
+                return;
+            }
+            resp.setContentType(STATIC.get(path));
+            in.transferTo(resp.getOutputStream());
+        }
+    }
+}
