@@ -1,6 +1,10 @@
 package io.courier.api;
 
-/** A publish was refused because its data, written as JSON, is larger than the configured limit; nothing was stored. */
+/**
+ * A publish was refused because its data, written as JSON, is larger than the configured limit; nothing was stored.
+ *
+ * @since 1.1
+ */
 public class MessageTooLargeException extends PublishException {
 
     private static final long serialVersionUID = 1L;
