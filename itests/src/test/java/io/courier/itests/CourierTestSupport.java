@@ -96,6 +96,8 @@ public abstract class CourierTestSupport {
                 editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.courier.level",
                         System.getProperty("courier.logLevel", "INFO")),
                 systemTimeout(120_000),
+                // services may take a while to come up on a busy machine: wait up to a minute before injecting
+                editConfigurationFilePut("etc/system.properties", "pax.exam.service.timeout", "60000"),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("maven.repo.local")),
                 // the dashboard's HTTP port: never 8181, which a Karaf running on this machine may hold

@@ -57,8 +57,11 @@ public class OperateIT extends CourierTestSupport {
             pubsub.publish("it.op.ok", Recorder.data(i));
         }
         pubsub.publish("it.op.failing", Recorder.data(0));
+        // counted once the batch is acknowledged, a moment after the service handled it
         await().atMost(Duration.ofSeconds(20)).until(() -> ok.received.size() == 5 && admin.stats().stream()
+                .anyMatch(s -> s.service().equals("it.op.ok") && s.delivered() == 5) && admin.stats().stream()
                 .anyMatch(s -> s.service().equals("it.op.failing") && s.dead() == 1));
+        assertEquals("each message handled once", 5, ok.received.size());
 
         ServiceStats okStats = stats("it.op.ok");
         assertEquals(5, okStats.published());

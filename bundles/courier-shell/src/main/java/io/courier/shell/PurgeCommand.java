@@ -1,5 +1,7 @@
 package io.courier.shell;
 
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -9,6 +11,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.shell.completers.TopicNameCompleter;
 
@@ -34,9 +37,18 @@ public class PurgeCommand implements Action {
     public Object execute() {
         String what = dead ? "dead letters" : "pending messages";
         if (!force) {
-            long count = pubsub.subscriptions().stream()
+            List<SubscriptionInfo> subs = pubsub.subscriptions().stream()
                     .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name))
-                    .mapToLong(s -> dead ? s.dead() : s.depth()).sum();
+                    .toList();
+            if (subs.isEmpty()) {
+                throw new IllegalArgumentException("No service or shared topic named '" + name + "' is known"
+                        + " (courier:services and courier:topics list them)");
+            }
+            long count = subs.stream().mapToLong(s -> dead ? s.dead() : s.depth()).sum();
+            if (count == 0) {
+                System.out.println("'" + name + "' has no " + what + ": nothing to delete");
+                return null;
+            }
             throw new IllegalArgumentException("This deletes the " + count + " " + what + " of '" + name
                     + "' for good: run it again with --force");
         }

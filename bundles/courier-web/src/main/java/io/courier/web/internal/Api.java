@@ -3,6 +3,7 @@ package io.courier.web.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import io.courier.api.Courier;
 import io.courier.api.CourierException;
+import io.courier.api.InvokeOptions;
 import io.courier.api.PubSub;
 import io.courier.core.Json;
 import io.courier.pubsub.MessageDetails;
@@ -88,9 +90,12 @@ final class Api {
     private void invoke(HttpServletRequest req, HttpServletResponse resp, String name) throws IOException {
         String body = body(req);
         Object payload = body.isBlank() ? null : parse(body);
+        int timeoutMs = Paging.number("timeout (milliseconds)", req.getParameter("timeout"), 0, 1, Integer.MAX_VALUE);
+        InvokeOptions options = InvokeOptions.builder()
+                .timeout(timeoutMs == 0 ? null : Duration.ofMillis(timeoutMs)).build();
         Object response;
         try {
-            response = courier.invoke(name, payload);
+            response = courier.invoke(name, payload, options);
         } catch (CourierException e) {
             throw e; // says itself what went wrong: unknown service, checked exception, too deep
         } catch (RuntimeException e) {
