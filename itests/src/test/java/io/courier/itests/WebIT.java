@@ -162,6 +162,10 @@ public class WebIT {
         assertError(get("/api/browse/no.such.service", ADMIN), 404, "No service or shared topic named 'no.such.service'");
         assertError(get("/api/messages/0000", ADMIN), 404, "Message '0000' is not stored");
         assertError(post("/api/invoke/no.such.service", "{}"), 404, "No Courier service named 'no.such.service'");
+        assertError(post("/api/invoke/bank.fraud?timeout=0", "{}"), 400, "timeout (milliseconds) must be a whole number");
+        // the example's fraud check takes 5 s for customer c-slow: abandoned after 300 ms
+        assertError(post("/api/invoke/bank.fraud?timeout=300", "{\"customerId\":\"c-slow\"}"), 504,
+                "Service 'bank.fraud' did not answer within 300 ms");
         assertError(post("/api/retry/" + ids.get(0), ""), 409, "has no dead letter");
         assertEquals("nothing of the refused publishes was stored", 3,
                 JSON.readTree(get("/api/browse/" + RECORDER, ADMIN).body()).get("messages").size());
