@@ -40,7 +40,7 @@ public class BrowseCommand extends TableCommand {
     private int offset;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         if (deadOnly && pendingOnly) {
             throw new IllegalArgumentException("--dead and --pending exclude each other; give one or neither");
         }

@@ -29,7 +29,7 @@ public class DeliveryConfigCommand extends TableCommand {
     private String service;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         ShellTable table = new ShellTable();
         table.column("Key");
         table.column("Value").alignRight();

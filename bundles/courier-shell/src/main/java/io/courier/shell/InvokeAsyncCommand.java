@@ -1,6 +1,5 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -19,7 +18,7 @@ import io.courier.shell.completers.ServiceNameCompleter;
 @Command(scope = "courier", name = "invoke-async", description = "Invokes a service asynchronously, in RAM: prints the"
         + " invocation id at once; the response or the error goes to the log (log:tail)")
 @Service
-public class InvokeAsyncCommand implements Action {
+public class InvokeAsyncCommand extends CourierCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(InvokeAsyncCommand.class);
 
@@ -34,7 +33,7 @@ public class InvokeAsyncCommand implements Action {
     private String json;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         Object payload = json == null ? null : Format.json("payload", json);
         AsyncInvocation invocation = courier.invokeAsync(service, payload,
                 AsyncOptions.builder().callback(InvokeAsyncCommand::log).build());

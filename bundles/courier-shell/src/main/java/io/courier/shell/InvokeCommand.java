@@ -2,7 +2,6 @@ package io.courier.shell;
 
 import java.time.Duration;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -19,7 +18,7 @@ import io.courier.shell.completers.ServiceNameCompleter;
 @Command(scope = "courier", name = "invoke", description = "Invokes a service synchronously and prints its response"
         + " as JSON, or the error it threw")
 @Service
-public class InvokeCommand implements Action {
+public class InvokeCommand extends CourierCommand {
 
     @Reference
     private Courier courier;
@@ -35,7 +34,7 @@ public class InvokeCommand implements Action {
     private String json;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         Object payload = json == null ? null : Format.json("payload", json);
         if (timeoutMs != null && timeoutMs <= 0) {
             throw new IllegalArgumentException("--timeout must be a positive number of milliseconds, not " + timeoutMs);

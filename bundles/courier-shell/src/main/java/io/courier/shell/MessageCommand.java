@@ -1,6 +1,5 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -15,7 +14,7 @@ import io.courier.pubsub.QueuedMessage;
 @Command(scope = "courier", name = "message", description = "Shows a stored message: its metadata, where it waits"
         + " (attempts, last error) and its data as indented JSON")
 @Service
-public class MessageCommand implements Action {
+public class MessageCommand extends CourierCommand {
 
     @Reference
     private PubSubAdmin pubsub;
@@ -24,7 +23,7 @@ public class MessageCommand implements Action {
     private String msgId;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         MessageDetails m = pubsub.message(msgId).orElseThrow(() -> new IllegalArgumentException("Message '" + msgId
                 + "' is not stored: it was delivered, purged, or never published (courier:browse <name> lists them)"));
         ShellTable meta = new ShellTable().noHeaders();

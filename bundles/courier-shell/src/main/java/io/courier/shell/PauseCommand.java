@@ -1,6 +1,5 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -13,7 +12,7 @@ import io.courier.shell.completers.TopicNameCompleter;
 @Command(scope = "courier", name = "pause", description = "Pauses delivery to a service or a shared topic's"
         + " subscribers: messages are still stored and wait; the pause survives restarts")
 @Service
-public class PauseCommand implements Action {
+public class PauseCommand extends CourierCommand {
 
     @Reference
     private PubSubAdmin pubsub;
@@ -23,7 +22,7 @@ public class PauseCommand implements Action {
     private String name;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         pubsub.pause(name);
         System.out.println("Delivery to '" + name + "' paused: messages wait until courier:resume " + name);
         return null;

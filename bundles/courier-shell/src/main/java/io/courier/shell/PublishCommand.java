@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -22,7 +21,7 @@ import io.courier.shell.completers.TopicNameCompleter;
 @Command(scope = "courier", name = "publish", description = "Publishes a durable message to a service or a shared"
         + " topic and prints its id once it is stored")
 @Service
-public class PublishCommand implements Action {
+public class PublishCommand extends CourierCommand {
 
     @Reference
     private PubSub pubsub;
@@ -48,7 +47,7 @@ public class PublishCommand implements Action {
     private String correlationId;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         if (json != null && file != null) {
             throw new IllegalArgumentException("Give the data either as JSON after the name or with --file, not both");
         }

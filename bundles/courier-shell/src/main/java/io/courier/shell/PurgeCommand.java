@@ -2,7 +2,6 @@ package io.courier.shell;
 
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -18,7 +17,7 @@ import io.courier.shell.completers.TopicNameCompleter;
 @Command(scope = "courier", name = "purge", description = "Deletes for good the pending messages (or, with --dead, the"
         + " dead letters) of a service or a shared topic; asks for --force")
 @Service
-public class PurgeCommand implements Action {
+public class PurgeCommand extends CourierCommand {
 
     @Reference
     private PubSubAdmin pubsub;
@@ -34,7 +33,7 @@ public class PurgeCommand implements Action {
     private boolean force;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         String what = dead ? "dead letters" : "pending messages";
         if (!force) {
             List<SubscriptionInfo> subs = pubsub.subscriptions().stream()

@@ -1,6 +1,5 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -13,7 +12,7 @@ import io.courier.shell.completers.TopicNameCompleter;
 @Command(scope = "courier", name = "resume", description = "Resumes delivery paused by courier:pause; waiting"
         + " messages go out at once")
 @Service
-public class ResumeCommand implements Action {
+public class ResumeCommand extends CourierCommand {
 
     @Reference
     private PubSubAdmin pubsub;
@@ -23,7 +22,7 @@ public class ResumeCommand implements Action {
     private String name;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         pubsub.resume(name);
         System.out.println("Delivery to '" + name + "' resumed");
         return null;

@@ -1,6 +1,5 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -14,7 +13,7 @@ import io.courier.shell.completers.TopicNameCompleter;
 @Command(scope = "courier", name = "retry", description = "Delivers dead letters again, with a fresh count of attempts:"
         + " one message's (retry <message id>) or all of a service's or shared topic's (retry --dead <name>)")
 @Service
-public class RetryCommand implements Action {
+public class RetryCommand extends CourierCommand {
 
     @Reference
     private PubSubAdmin pubsub;
@@ -27,7 +26,7 @@ public class RetryCommand implements Action {
     private String msgId;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         if ((msgId == null) == (deadOf == null)) {
             throw new IllegalArgumentException("Give a message id, or --dead <name> for every dead letter of a service"
                     + " or shared topic");

@@ -18,7 +18,7 @@ public class ServicesCommand extends TableCommand {
     private PubSubAdmin pubsub;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         ShellTable table = new ShellTable();
         table.column("Name");
         table.column("Bundle");

@@ -19,7 +19,7 @@ public class StatsCommand extends TableCommand {
     private PubSubAdmin pubsub;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         ShellTable table = new ShellTable();
         table.column("Service");
         table.column("Published").alignRight();

@@ -1,11 +1,10 @@
 package io.courier.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /** A command that prints a table: bordered with a header, or plain with {@code --no-format} for scripts. */
-abstract class TableCommand implements Action {
+abstract class TableCommand extends CourierCommand {
 
     @Option(name = "--no-format", description = "Plain output for scripts: no borders, no header")
     private boolean noFormat;

@@ -27,7 +27,7 @@ public class TopicCommand extends TableCommand {
     private String name;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         TopicInfo t = pubsub.topics().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No topic named '" + name + "' is known"
                         + " (courier:topics lists them)"));

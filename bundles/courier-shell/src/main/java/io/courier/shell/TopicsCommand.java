@@ -17,7 +17,7 @@ public class TopicsCommand extends TableCommand {
     private PubSubAdmin pubsub;
 
     @Override
-    public Object execute() {
+    protected Object run() {
         ShellTable table = new ShellTable();
         table.column("Topic");
         table.column("Kind");

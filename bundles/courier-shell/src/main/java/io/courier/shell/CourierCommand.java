@@ -1,0 +1,26 @@
+package io.courier.shell;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.support.CommandException;
+
+import io.courier.api.CourierException;
+
+/**
+ * A Courier command. What goes wrong because of its input (a bad argument, an unknown name, a refused publish, a
+ * service's own error) is shown to the user as one line and logged at debug level only: Karaf's log keeps its
+ * errors for faults of the server.
+ */
+abstract class CourierCommand implements Action {
+
+    @Override
+    public final Object execute() throws Exception {
+        try {
+            return run();
+        } catch (IllegalArgumentException | CourierException e) {
+            throw new CommandException(e.getMessage(), "Error executing command: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the command does; its return value is printed by the shell, if not null. */
+    protected abstract Object run() throws Exception;
+}
