@@ -188,16 +188,23 @@ public class Store {
     public void insert(List<NewMessage> messages) {
         inTransaction(em -> {
             checkIdsAreFree(em, messages);
+            // All messages first, then all deliveries: OpenJPA then sends each kind as one JDBC batch (the keys
+            // come from sequences), rather than a message, its deliveries, the next message...
             Map<Long, NewMessage> lastPerTopic = new HashMap<>();
+            List<MessageEntity> entities = new ArrayList<>(messages.size());
             for (NewMessage m : messages) {
                 MessageEntity entity = new MessageEntity(m.msgId(), m.topicId(), m.data(), m.mimeType(), m.priority(),
                         m.correlationId(), m.inReplyTo(), m.extClientId(), m.publisher(), m.publishedAt(),
                         m.expiresAt());
                 em.persist(entity);
-                for (long subscriptionId : m.subscriptionIds()) {
-                    em.persist(new DeliveryEntity(entity, subscriptionId, m.publishedAt()));
-                }
+                entities.add(entity);
                 lastPerTopic.put(m.topicId(), m);
+            }
+            for (int i = 0; i < messages.size(); i++) {
+                NewMessage m = messages.get(i);
+                for (long subscriptionId : m.subscriptionIds()) {
+                    em.persist(new DeliveryEntity(entities.get(i), subscriptionId, m.publishedAt()));
+                }
             }
             for (NewMessage last : lastPerTopic.values()) {
                 em.createQuery("UPDATE TopicEntity t SET t.lastMsgId = :id, t.lastMsgAt = :at, t.lastPreview = :p"
