@@ -9,6 +9,7 @@ import javax.persistence.Id;
 import javax.persistence.Index;
 import javax.persistence.JoinColumn;
 import javax.persistence.ManyToOne;
+import javax.persistence.SequenceGenerator;
 import javax.persistence.Table;
 
 /**
@@ -25,8 +26,15 @@ public class DeliveryEntity {
     public static final String DEAD = "DEAD";
     public static final int MAX_ERROR_CHARS = 2000;
 
+    /** The database sequence the keys come from; {@link Store#prepare()} keeps it past the stored keys. */
+    public static final String ID_SEQUENCE = "COURIER_DELIVERY_SEQ";
+
+    /** Keys taken from {@link #ID_SEQUENCE} at a time, as for messages: lets OpenJPA batch the inserts. */
+    public static final int ID_ALLOCATION = 1000;
+
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @SequenceGenerator(name = "CourierDeliveryIds", sequenceName = ID_SEQUENCE, allocationSize = ID_ALLOCATION)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "CourierDeliveryIds")
     private long id;
 
     @ManyToOne(fetch = FetchType.LAZY, optional = false)

@@ -5,6 +5,7 @@ import javax.persistence.Entity;
 import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
+import javax.persistence.SequenceGenerator;
 import javax.persistence.Table;
 
 /** A stored message; deleted with its last delivery. Its data is JSON text. */
@@ -15,8 +16,22 @@ public class MessageEntity {
     /** The largest data, in characters, a row can hold; the configured size limit stays below it. */
     public static final int MAX_DATA_CHARS = 16 * 1024 * 1024;
 
+    /** The database sequence the keys come from; {@link Store#prepare()} keeps it past the stored keys. */
+    public static final String ID_SEQUENCE = "COURIER_MESSAGE_SEQ";
+
+    /**
+     * Keys OpenJPA takes from {@link #ID_SEQUENCE} at a time (the sequence steps by this much): it knows the keys
+     * before inserting, so a transaction's rows go to the database in JDBC batches rather than one by one.
+     */
+    public static final int ID_ALLOCATION = 1000;
+
+    /**
+     * Taken in persist order from one sequence: later messages get larger keys, which is the publish order the
+     * delivery query relies on within a priority.
+     */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @SequenceGenerator(name = "CourierMessageIds", sequenceName = ID_SEQUENCE, allocationSize = ID_ALLOCATION)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "CourierMessageIds")
     private long id;
 
     @Column(nullable = false, unique = true, length = 200)

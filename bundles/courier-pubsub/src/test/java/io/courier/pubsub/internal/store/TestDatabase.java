@@ -28,8 +28,12 @@ public final class TestDatabase implements AutoCloseable {
     private final EntityManagerFactory emf;
 
     private TestDatabase(String url) {
+        this(url, Map.of());
+    }
+
+    private TestDatabase(String url, Map<String, Object> extraProperties) {
         this.url = url;
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(extraProperties);
         // No JNDI outside OSGi: drop the osgi:service/... data source, connect through the driver instead.
         props.put("javax.persistence.nonJtaDataSource", "");
         props.put("openjpa.ConnectionDriverName", "org.hsqldb.jdbc.JDBCDriver");
@@ -42,6 +46,11 @@ public final class TestDatabase implements AutoCloseable {
     /** A new, empty in-memory database. */
     public static TestDatabase inMemory() {
         return new TestDatabase("jdbc:hsqldb:mem:courier-test-" + COUNTER.incrementAndGet());
+    }
+
+    /** A new, empty in-memory database; OpenJPA gets these properties in addition. */
+    public static TestDatabase inMemory(Map<String, Object> openJpaProperties) {
+        return new TestDatabase("jdbc:hsqldb:mem:courier-test-" + COUNTER.incrementAndGet(), openJpaProperties);
     }
 
     /** A database in files under a directory, with HSQLDB's defaults (write delay on, MEMORY tables). */
