@@ -75,7 +75,7 @@ public class BadInputIT extends CourierTestSupport {
         cases.put("courier:retry --dead " + TARGET + " some-id", "Give a message id, or --dead <name>");
         cases.put("courier:retry no-such-id", "Message 'no-such-id' has no dead letter");
         cases.put("courier:retry --dead nobody.known", "No service or shared topic named 'nobody.known' is known");
-        cases.put("courier:purge " + TARGET, "run it again with --force");
+        cases.put("courier:purge nobody.known", "No service or shared topic named 'nobody.known' is known");
         cases.put("courier:purge --force nobody.known", "No service or shared topic named 'nobody.known' is known");
         cases.put("courier:pause nobody.known", "No service or shared topic named 'nobody.known' is known");
         cases.put("courier:resume /nobody", "No service or shared topic named '/nobody' is known");
@@ -88,6 +88,10 @@ public class BadInputIT extends CourierTestSupport {
         assertEquals("nothing was stored", stored, storedDeliveries());
         assertFalse(execute("courier:publish " + TARGET + " '{\"fine\":true}'").startsWith("ERROR"));
         assertEquals("and a good publish still works", stored + 1, storedDeliveries());
+        String purge = execute("courier:purge " + TARGET);
+        assertTrue(purge, purge.contains("This deletes the 1 pending messages of '" + TARGET + "' for good: run it again"
+                + " with --force"));
+        assertEquals("purge without --force deletes nothing", stored + 1, storedDeliveries());
     }
 
     @Test

@@ -188,6 +188,9 @@ public abstract class CourierTestSupport {
             return bytes.toString(StandardCharsets.UTF_8);
         } catch (Exception e) {
             Throwable cause = e instanceof PrivilegedActionException p ? p.getException() : e;
+            while (cause.getCause() != null && cause.getMessage() == null) {
+                cause = cause.getCause();
+            }
             return "ERROR: " + cause.getMessage();
         } finally {
             session.close();

@@ -98,7 +98,8 @@ public class OperateIT extends CourierTestSupport {
         assertEquals(List.of("it.op.b", "paused", "1", "0", "0", "0"), Arrays.asList(b).subList(0, 6));
         String[] aRow = row(execute("courier:topic --no-format /it/op/news"), "it.op.a");
         assertEquals(List.of("it.op.a", "delivering", "0", "0", "0", "1"), Arrays.asList(aRow).subList(0, 6));
-        assertTrue(execute("courier:topic /it/op/nothing").startsWith("ERROR: No topic named '/it/op/nothing'"));
+        String unknown = execute("courier:topic /it/op/nothing");
+        assertTrue(unknown, unknown.startsWith("ERROR: No topic named '/it/op/nothing'"));
         execute("courier:resume it.op.b");
     }
 
@@ -136,7 +137,8 @@ public class OperateIT extends CourierTestSupport {
             assertEquals(List.of("backoffMaxMs", "1234", "configuration io.courier.delivery (service=it.op.policy)"),
                     Arrays.asList(row(out, "backoffMaxMs")));
             assertEquals(List.of("timeoutMs", "60000", "default io.courier.pubsub"), Arrays.asList(row(out, "timeoutMs")));
-            assertTrue(execute("courier:delivery-config nobody.here").startsWith("ERROR: No service named 'nobody.here'"));
+            String unknown = execute("courier:delivery-config nobody.here");
+            assertTrue(unknown, unknown.startsWith("ERROR: No service named 'nobody.here'"));
         } finally {
             c.delete();
         }

@@ -17,7 +17,8 @@ abstract class CourierCommand implements Action {
         try {
             return run();
         } catch (IllegalArgumentException | CourierException e) {
-            throw new CommandException(e.getMessage(), "Error executing command: " + e.getMessage(), e);
+            // (help printed to the user, message, cause)
+            throw new CommandException("Error executing command: " + e.getMessage(), e.getMessage(), e);
         }
     }
 
