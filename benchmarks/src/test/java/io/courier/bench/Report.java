@@ -102,7 +102,8 @@ public final class Report {
         md.append("| mode | ").append(quick ? "quick: 3 rounds of 2 s, 5 s per load level, backlog 100k"
                 : "full: 5 rounds of 5 s, 30 s per load level, backlog 1M").append(" (after one warm-up round) |\n");
         md.append("| commit | ").append(git(moduleDir, "rev-parse", "--short", "HEAD"))
-                .append(git(moduleDir, "status", "--porcelain", "--untracked-files=no", "--", "..").isBlank() ? "" : " (with uncommitted changes)")
+                .append(git(moduleDir, "status", "--porcelain", "--untracked-files=no", "--", "..",
+                        ":(exclude)RESULTS.md", ":(exclude)results.csv", ":(exclude)results.png").isBlank() ? "" : " (with uncommitted changes)")
                 .append(" |\n");
         md.append("| machine | ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, ").append(memoryGb()).append(" GB RAM, ").append(System.getProperty("os.name")).append(' ')
