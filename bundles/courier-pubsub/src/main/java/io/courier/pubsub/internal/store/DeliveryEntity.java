@@ -19,9 +19,7 @@ import javax.persistence.Table;
 @Entity
 @Table(name = "COURIER_DELIVERY", indexes = {
         @Index(name = "COURIER_DELIVERY_QUEUE", columnList = "SUBSCRIPTIONID, STATE, PRIORITY, MESSAGE_ID"),
-        @Index(name = "COURIER_DELIVERY_MESSAGE", columnList = "MESSAGE_ID"),
-        // when a subscription's next retry is due, and bringing its retries forward, without reading its backlog
-        @Index(name = Store.DUE_INDEX, columnList = "SUBSCRIPTIONID, STATE, NEXTATTEMPTAT") })
+        @Index(name = "COURIER_DELIVERY_MESSAGE", columnList = "MESSAGE_ID") })
 public class DeliveryEntity {
 
     public static final String PENDING = "PENDING";

@@ -35,9 +35,6 @@ public class Store {
 
     private final EntityManagerFactory emf;
 
-    /** The index that finds a subscription's due deliveries by their next attempt time. */
-    static final String DUE_INDEX = "COURIER_DELIVERY_DUE";
-
     public Store(EntityManagerFactory emf) {
         this.emf = emf;
     }
@@ -119,9 +116,6 @@ public class Store {
                 LOG.info("Moving table {} from memory to disk (CACHED)", table);
                 st.execute("SET TABLE " + table + " TYPE CACHED");
             }
-            // a database created before this index existed gets it too (OpenJPA adds indexes only to new tables)
-            st.execute("CREATE INDEX IF NOT EXISTS " + DUE_INDEX
-                    + " ON COURIER_DELIVERY (SUBSCRIPTIONID, STATE, NEXTATTEMPTAT)");
         }
     }
 
