@@ -79,6 +79,13 @@ final class DeliveryEngine {
         }
     }
 
+    /** A subscriber's service registered: its worker delivers what waits, retries included, now. */
+    void registered(SubscriptionRow subscription, long at) {
+        if (running) {
+            worker(subscription).registered(at);
+        }
+    }
+
     void wake(long subscriptionId) {
         SubscriptionWorker w = workers.get(subscriptionId);
         if (w != null) {

@@ -126,17 +126,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         subscribe(service.name(), topics);
         long now = System.currentTimeMillis();
         for (SubscriptionRow s : routing.subscriptionsOf(service.name())) {
-            // A service that comes back (a new version, a restarted bundle) gets its waiting messages at once.
-            try {
-                int madeDue = store.makeDueNow(s.id(), now);
-                if (madeDue > 0) {
-                    LOG.info("{} messages waiting for '{}' are due now", madeDue, service.name());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Could not bring forward the retries waiting for '{}' ({}); they come when due", service.name(),
-                        e.toString());
-            }
-            engine.wake(s);
+            // A service that comes back (a new version, a restarted bundle) gets its waiting messages at once,
+            // those waiting for a retry included.
+            engine.registered(s, now);
         }
     }
 

@@ -37,6 +37,8 @@ final class SubscriptionWorker implements Runnable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean again;
+    /** When the service last registered: what its previous registration left waiting for a retry is due at once. */
+    private volatile long registeredAt;
     private ScheduledFuture<?> timer; // guarded by this
     private long timerAt; // guarded by this
     private long storeRetryMs = STORE_RETRY_MIN_MS;
@@ -45,6 +47,12 @@ final class SubscriptionWorker implements Runnable {
         this.engine = engine;
         this.subscription = subscription;
         this.topic = topic;
+    }
+
+    /** The service registered (again): deliver what waits for it now, retries included. */
+    void registered(long at) {
+        registeredAt = at;
+        wake();
     }
 
     void wake() {
@@ -102,7 +110,8 @@ final class SubscriptionWorker implements Runnable {
         RegisteredService service = found.get();
         DeliveryPolicy policy = engine.policy(service);
         long now = System.currentTimeMillis();
-        List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, engine.batchSize(), policy.ordered());
+        List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, registeredAt, engine.batchSize(),
+                policy.ordered());
         LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
         if (batch.isEmpty()) {
             engine.store().nextAttemptAt(subscription.id()).ifPresent(this::wakeAt);
@@ -118,12 +127,12 @@ final class SubscriptionWorker implements Runnable {
                 cutShort = true; // the rest stays pending, fetched again by the next run, at once
                 break;
             }
-            if (d.nextAttemptAt() > now) { // ordered: the head is not due yet
+            if (!d.dueAt(now, registeredAt)) { // ordered: the head is not due yet
                 wakeAt(d.nextAttemptAt());
                 break;
             }
             if (d.expiredAt(now)) {
-                outcome.expired(d.deliveryId());
+                outcome.expired(d);
                 LOG.debug("Message {} to '{}' expired before delivery", d.msgId(), subscription.subscriber());
             } else {
                 try {
@@ -155,7 +164,7 @@ final class SubscriptionWorker implements Runnable {
         try {
             DeliveredMessage message = new DeliveredMessage(d, topic);
             engine.handle(() -> service.deliver(message), policy.timeoutMs());
-            outcome.delivered(d.deliveryId());
+            outcome.delivered(d);
             return true;
         } catch (ServiceGoneException e) {
             throw e;

@@ -285,12 +285,12 @@ class GroupCommitWriterTest {
     void anAcknowledgementQueuedDuringACommitSharesTheNextOneWithThePublishes() throws Exception {
         startWriter();
         writer.store(message("earlier", true));
-        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 10, false).get(0);
+        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
         Future<?> gate = closeTheGate();
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         Map<String, CompletableFuture<Void>> results = publishAllAsync(List.of(message("next", true)), threads);
         BatchOutcome outcome = new BatchOutcome();
-        outcome.delivered(earlier.deliveryId());
+        outcome.delivered(earlier);
         Future<?> ack = publishers.submit(() -> {
             writer.acknowledge(new Acknowledgement(sub.id(), outcome, System.currentTimeMillis()));
             return null;
@@ -311,11 +311,11 @@ class GroupCommitWriterTest {
     @Test
     void aFailedAcknowledgementReachesTheDelivererAndRecordsNothing() throws Exception {
         store.insert(List.of(message("kept", true)));
-        DueDelivery kept = store.fetchDue(sub.id(), System.currentTimeMillis(), 10, false).get(0);
+        DueDelivery kept = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
         writer = new GroupCommitWriter(failingStore(), stored -> { });
         writer.start();
         BatchOutcome outcome = new BatchOutcome();
-        outcome.delivered(kept.deliveryId());
+        outcome.delivered(kept);
 
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> writer.acknowledge(new Acknowledgement(sub.id(), outcome, System.currentTimeMillis())));

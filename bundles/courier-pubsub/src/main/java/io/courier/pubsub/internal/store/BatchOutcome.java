@@ -6,31 +6,35 @@ import java.util.List;
 /** What happened to the deliveries of one batch, recorded by {@link Store#complete}. */
 public final class BatchOutcome {
 
+    /** A delivery that is done with (delivered or expired), and its message's key. */
+    public record Done(long deliveryId, long messageSeq) {
+    }
+
     /** A failed attempt: the delivery's new attempt count, when to try again, or dead. */
     public record Failure(long deliveryId, int attempts, long nextAttemptAt, boolean dead, String error) {
     }
 
-    private final List<Long> delivered = new ArrayList<>();
-    private final List<Long> expired = new ArrayList<>();
+    private final List<Done> delivered = new ArrayList<>();
+    private final List<Done> expired = new ArrayList<>();
     private final List<Failure> failed = new ArrayList<>();
 
-    public void delivered(long deliveryId) {
-        delivered.add(deliveryId);
+    public void delivered(DueDelivery d) {
+        delivered.add(new Done(d.deliveryId(), d.messageSeq()));
     }
 
-    public void expired(long deliveryId) {
-        expired.add(deliveryId);
+    public void expired(DueDelivery d) {
+        expired.add(new Done(d.deliveryId(), d.messageSeq()));
     }
 
     public void failed(Failure failure) {
         failed.add(failure);
     }
 
-    public List<Long> delivered() {
+    public List<Done> delivered() {
         return delivered;
     }
 
-    public List<Long> expired() {
+    public List<Done> expired() {
         return expired;
     }
 

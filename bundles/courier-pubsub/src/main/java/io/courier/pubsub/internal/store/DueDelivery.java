@@ -14,6 +14,14 @@ public record DueDelivery(long deliveryId, long subscriptionId, String state, in
                 m.getPublisher(), m.getPublishedAt(), m.getExpiresAt());
     }
 
+    /**
+     * Whether it may be attempted now: its next attempt has come, or its last attempt was made before the service
+     * registered (a new registration does not wait out the backoff of the previous one).
+     */
+    public boolean dueAt(long now, long registeredAt) {
+        return nextAttemptAt <= now || lastAttemptAt < registeredAt;
+    }
+
     public boolean expiredAt(long now) {
         return expiresAt != 0 && expiresAt <= now;
     }

@@ -13,13 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.EntityTransaction;
+import javax.persistence.PersistenceException;
 import javax.persistence.Query;
 import javax.persistence.TypedQuery;
 
+import org.apache.openjpa.persistence.Generator;
+import org.apache.openjpa.persistence.OpenJPAEntityManager;
 import org.apache.openjpa.persistence.OpenJPAPersistence;
 import io.courier.api.PublishOptions;
 import org.slf4j.Logger;
@@ -169,14 +173,6 @@ public class Store {
         });
     }
 
-    /** Makes the waiting deliveries of a subscription due now; returns how many were waiting for later. */
-    public int makeDueNow(long subscriptionId, long now) {
-        return inTransaction(em -> em.createQuery("UPDATE DeliveryEntity d SET d.nextAttemptAt = :now"
-                + " WHERE d.subscriptionId = :s AND d.state = :pending AND d.nextAttemptAt > :now")
-                .setParameter("now", now).setParameter("s", subscriptionId)
-                .setParameter("pending", DeliveryEntity.PENDING).executeUpdate());
-    }
-
     // ---- publish ---------------------------------------------------------------------------------------
 
     /**
@@ -199,42 +195,23 @@ public class Store {
         if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty())) {
             return;
         }
-        inTransaction(em -> {
+        inConnection((em, c) -> {
             if (!messages.isEmpty()) {
-                insert(em, messages);
+                checkIdsAreFree(em, messages);
+                OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
+                QueueStatements.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
             }
-            for (Acknowledgement a : acknowledgements) {
-                complete(em, a.subscriptionId(), a.outcome(), a.now());
+            if (!acknowledgements.isEmpty()) {
+                QueueStatements.complete(c, acknowledgements);
             }
             return null;
         });
     }
 
-    private static void insert(EntityManager em, List<NewMessage> messages) {
-        checkIdsAreFree(em, messages);
-        // All messages first, then all deliveries: OpenJPA then sends each kind as one JDBC batch (the keys
-        // come from sequences), rather than a message, its deliveries, the next message...
-        Map<Long, NewMessage> lastPerTopic = new HashMap<>();
-        List<MessageEntity> entities = new ArrayList<>(messages.size());
-        for (NewMessage m : messages) {
-            MessageEntity entity = new MessageEntity(m.msgId(), m.topicId(), m.data(), m.mimeType(), m.priority(),
-                    m.correlationId(), m.inReplyTo(), m.extClientId(), m.publisher(), m.publishedAt(),
-                    m.expiresAt());
-            em.persist(entity);
-            entities.add(entity);
-            lastPerTopic.put(m.topicId(), m);
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            NewMessage m = messages.get(i);
-            for (long subscriptionId : m.subscriptionIds()) {
-                em.persist(new DeliveryEntity(entities.get(i), subscriptionId, m.publishedAt()));
-            }
-        }
-        for (NewMessage last : lastPerTopic.values()) {
-            em.createQuery("UPDATE TopicEntity t SET t.lastMsgId = :id, t.lastMsgAt = :at, t.lastPreview = :p"
-                    + " WHERE t.id = :t").setParameter("id", last.msgId()).setParameter("at", last.publishedAt())
-                    .setParameter("p", last.preview()).setParameter("t", last.topicId()).executeUpdate();
-        }
+    /** The keys of an entity, from the sequence generator OpenJPA would use to persist it. */
+    private static LongSupplier keys(OpenJPAEntityManager em, Class<?> entity) {
+        Generator generator = em.getFieldGenerator(entity, "id");
+        return () -> ((Number) generator.next()).longValue();
     }
 
     private static void checkIdsAreFree(EntityManager em, List<NewMessage> messages) {
@@ -258,35 +235,23 @@ public class Store {
 
     /**
      * The next deliveries of a subscription, highest priority first, then in publish order. Unordered: only
-     * those due now. Ordered: the head of the queue whether due or not, so that the caller can wait for it.
+     * those due now. Ordered: the head of the queue whether due or not, so that the caller can wait for it. A
+     * delivery last attempted before {@code registeredAt} (the time the service registered) is due now: a new
+     * registration does not wait out the backoff the previous one earned.
      * <p>
      * HSQLDB walks an index for ORDER BY ... LIMIT only when the ORDER BY names the index's columns, all in one
      * direction; priority descending then publish order ascending is not that. So: the highest pending
      * priority first (the queue index walked backwards, one row), then one priority at a time in index order,
      * downwards until the batch is full. Each step reads only the rows it returns, whatever the backlog.
      */
-    public List<DueDelivery> fetchDue(long subscriptionId, long now, int limit, boolean ordered) {
-        return inTransaction(em -> {
-            List<Integer> top = em.createQuery("SELECT d.priority FROM DeliveryEntity d"
-                    + " WHERE d.subscriptionId = :s AND d.state = :pending ORDER BY d.subscriptionId DESC,"
-                    + " d.state DESC, d.priority DESC, d.messageId DESC", Integer.class)
-                    .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING)
-                    .setMaxResults(1).getResultList();
+    public List<DueDelivery> fetchDue(long subscriptionId, long now, long registeredAt, int limit, boolean ordered) {
+        return inConnection((em, c) -> {
             List<DueDelivery> due = new ArrayList<>();
-            for (int priority = top.isEmpty() ? 0 : top.get(0); priority >= PublishOptions.MIN_PRIORITY
+            Integer top = QueueStatements.topPriority(c, subscriptionId);
+            for (int priority = top == null ? 0 : top; priority >= PublishOptions.MIN_PRIORITY
                     && due.size() < limit; priority--) {
-                TypedQuery<DeliveryEntity> q = em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
-                        + " WHERE d.subscriptionId = :s AND d.state = :pending AND d.priority = :p"
-                        + (ordered ? "" : " AND d.nextAttemptAt <= :now")
-                        + " ORDER BY d.subscriptionId, d.state, d.priority, d.messageId", DeliveryEntity.class)
-                        .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING)
-                        .setParameter("p", priority).setMaxResults(limit - due.size());
-                if (!ordered) {
-                    q.setParameter("now", now);
-                }
-                for (DeliveryEntity d : q.getResultList()) {
-                    due.add(DueDelivery.of(d));
-                }
+                QueueStatements.fetch(c, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
+                        limit - due.size(), due);
             }
             return due;
         });
@@ -305,37 +270,6 @@ public class Store {
      */
     public void complete(long subscriptionId, BatchOutcome outcome, long now) {
         write(List.of(), List.of(new Acknowledgement(subscriptionId, outcome, now)));
-    }
-
-    private static void complete(EntityManager em, long subscriptionId, BatchOutcome outcome, long now) {
-        List<Long> done = new ArrayList<>(outcome.delivered());
-        done.addAll(outcome.expired());
-        if (!done.isEmpty()) {
-            List<Long> messageIds = em.createQuery(
-                    "SELECT d.message.id FROM DeliveryEntity d WHERE d.id IN :ids", Long.class)
-                    .setParameter("ids", done).getResultList();
-            em.createQuery("DELETE FROM DeliveryEntity d WHERE d.id IN :ids").setParameter("ids", done)
-                    .executeUpdate();
-            if (!messageIds.isEmpty()) { // empty if the deliveries were deleted meanwhile
-                em.createQuery("DELETE FROM MessageEntity m WHERE m.id IN :ids AND NOT EXISTS"
-                        + " (SELECT d FROM DeliveryEntity d WHERE d.message = m)").setParameter("ids", messageIds)
-                        .executeUpdate();
-            }
-            em.createQuery("UPDATE SubscriptionEntity s SET s.delivered = s.delivered + :d,"
-                    + " s.expired = s.expired + :e, s.lastDeliveryAt = :now WHERE s.id = :s")
-                    .setParameter("d", (long) outcome.delivered().size())
-                    .setParameter("e", (long) outcome.expired().size()).setParameter("now", now)
-                    .setParameter("s", subscriptionId).executeUpdate();
-        }
-        for (BatchOutcome.Failure f : outcome.failed()) {
-            em.createQuery("UPDATE DeliveryEntity d SET d.attempts = :a, d.state = :state,"
-                    + " d.nextAttemptAt = :next, d.lastAttemptAt = :now, d.lastError = :err WHERE d.id = :id")
-                    .setParameter("a", f.attempts()).setParameter("state", f.dead() ? DeliveryEntity.DEAD
-                            : DeliveryEntity.PENDING)
-                    .setParameter("next", f.nextAttemptAt()).setParameter("now", now)
-                    .setParameter("err", truncate(f.error(), DeliveryEntity.MAX_ERROR_CHARS))
-                    .setParameter("id", f.deliveryId()).executeUpdate();
-        }
     }
 
     // ---- operating -------------------------------------------------------------------------------------
@@ -460,6 +394,23 @@ public class Store {
             }
             em.close();
         }
+    }
+
+    /** Work done in JDBC on the connection of a JPA transaction. */
+    @FunctionalInterface
+    private interface JdbcWork<T> {
+        T apply(EntityManager em, Connection c) throws SQLException;
+    }
+
+    /** Runs JDBC work in a transaction, on the connection OpenJPA lends it; the work commits with the transaction. */
+    private <T> T inConnection(JdbcWork<T> work) {
+        return inTransaction(em -> {
+            try (Connection c = (Connection) OpenJPAPersistence.cast(em).getConnection()) {
+                return work.apply(em, c);
+            } catch (SQLException e) {
+                throw new PersistenceException(e.getMessage(), e);
+            }
+        });
     }
 
     static String truncate(String s, int max) {

@@ -67,23 +67,23 @@ class StoreTest {
     }
 
     private List<String> due(SubscriptionRow sub, long now, boolean ordered) {
-        return ids(store.fetchDue(sub.id(), now, 100, ordered));
+        return ids(store.fetchDue(sub.id(), now, 0, 100, ordered));
     }
 
     private DueDelivery only(SubscriptionRow sub, String msgId) {
-        return store.fetchDue(sub.id(), Long.MAX_VALUE, 1_000, true).stream().filter(d -> d.msgId().equals(msgId))
+        return store.fetchDue(sub.id(), Long.MAX_VALUE, 0, 1_000, true).stream().filter(d -> d.msgId().equals(msgId))
                 .findFirst().orElseThrow(() -> new AssertionError("no delivery of " + msgId));
     }
 
-    private static BatchOutcome delivered(long... deliveryIds) {
+    private static BatchOutcome delivered(DueDelivery d) {
         BatchOutcome o = new BatchOutcome();
-        Arrays.stream(deliveryIds).forEach(o::delivered);
+        o.delivered(d);
         return o;
     }
 
-    private static BatchOutcome expired(long... deliveryIds) {
+    private static BatchOutcome expired(DueDelivery d) {
         BatchOutcome o = new BatchOutcome();
-        Arrays.stream(deliveryIds).forEach(o::expired);
+        o.expired(d);
         return o;
     }
 
@@ -218,7 +218,7 @@ class StoreTest {
 
         assertEquals(List.of("b", "d", "a", "e", "c", "f"), due(sub, 2_000, false));
         assertEquals(List.of("b", "d", "a", "e", "c", "f"), due(sub, 2_000, true));
-        assertEquals(List.of("b", "d"), ids(store.fetchDue(sub.id(), 2_000, 2, false)));
+        assertEquals(List.of("b", "d"), ids(store.fetchDue(sub.id(), 2_000, 0, 2, false)));
     }
 
     @Test
@@ -227,7 +227,7 @@ class StoreTest {
         store.insert(List.of(new NewMessage("m-1", true, sub.topicId(), List.of(sub.id()), "{\"total\":12.5}",
                 "text/plain", 7, "corr", "prev", "client-9", "shop", 1_000, 61_000)));
 
-        DueDelivery d = store.fetchDue(sub.id(), 1_000, 10, false).get(0);
+        DueDelivery d = store.fetchDue(sub.id(), 1_000, 0, 10, false).get(0);
 
         assertEquals(sub.id(), d.subscriptionId());
         assertEquals("PENDING", d.state());
@@ -283,7 +283,7 @@ class StoreTest {
         store.insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
         store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
 
-        List<DueDelivery> head = store.fetchDue(sub.id(), 2_000, 100, true);
+        List<DueDelivery> head = store.fetchDue(sub.id(), 2_000, 0, 100, true);
 
         assertEquals(List.of("a", "b"), ids(head));
         assertEquals(5_000, head.get(0).nextAttemptAt());
@@ -291,7 +291,7 @@ class StoreTest {
     }
 
     @Test
-    void nextAttemptAtAndMakeDueNow() {
+    void nextAttemptAtIsTheEarliestRetryAndIgnoresDeadLetters() {
         SubscriptionRow sub = subscribe("svc", "svc");
         assertEquals(Optional.empty(), store.nextAttemptAt(sub.id()));
         for (String id : List.of("a", "b", "c")) {
@@ -305,13 +305,28 @@ class StoreTest {
 
         assertEquals(Optional.of(8_000L), store.nextAttemptAt(sub.id()), "the dead delivery does not count");
         assertEquals(List.of(), due(sub, 2_000, false));
+    }
 
-        assertEquals(2, store.makeDueNow(sub.id(), 2_000));
+    @Test
+    void retriesLastAttemptedBeforeTheServiceRegisteredAreDueAtOnce() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        for (String id : List.of("a", "b", "c")) {
+            store.insert(List.of(message(id, 5, 1_000, sub)));
+        }
+        BatchOutcome o = new BatchOutcome();
+        o.failed(new BatchOutcome.Failure(only(sub, "a").deliveryId(), 1, 9_000, false, "x"));
+        o.failed(new BatchOutcome.Failure(only(sub, "b").deliveryId(), 1, 8_000, false, "x"));
+        o.failed(new BatchOutcome.Failure(only(sub, "c").deliveryId(), 10, 1_500, true, "x"));
+        store.complete(sub.id(), o, 1_500);
 
-        assertEquals(List.of("a", "b"), due(sub, 2_000, false));
-        assertEquals(Optional.of(2_000L), store.nextAttemptAt(sub.id()));
-        assertEquals(0, store.makeDueNow(sub.id(), 2_000));
-        assertEquals(1, store.queueCounts().get(sub.id()).dead(), "a dead letter stays dead");
+        assertEquals(List.of(), ids(store.fetchDue(sub.id(), 2_000, 1_500, 100, false)),
+                "attempted when the service was already registered: the backoff holds");
+        List<DueDelivery> due = store.fetchDue(sub.id(), 2_000, 1_600, 100, false);
+
+        assertEquals(List.of("a", "b"), ids(due), "registered after the attempts: due now; the dead letter stays dead");
+        assertTrue(due.stream().allMatch(d -> d.dueAt(2_000, 1_600)));
+        assertFalse(due.get(0).dueAt(2_000, 1_500));
+        assertEquals(1, store.queueCounts().get(sub.id()).dead());
     }
 
     // ---- complete --------------------------------------------------------------------------------------
@@ -321,7 +336,7 @@ class StoreTest {
         SubscriptionRow sub = subscribe("svc", "svc");
         store.insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub)));
 
-        store.complete(sub.id(), delivered(only(sub, "a").deliveryId()), 2_000);
+        store.complete(sub.id(), delivered(only(sub, "a")), 2_000);
 
         assertEquals(List.of("b"), due(sub, 2_000, false));
         assertEquals(1, store.countMessages());
@@ -337,7 +352,7 @@ class StoreTest {
         SubscriptionRow sub = subscribe("svc", "svc");
         store.insert(List.of(message("a", true, 5, 1_000, 1_500, sub)));
 
-        store.complete(sub.id(), expired(only(sub, "a").deliveryId()), 2_000);
+        store.complete(sub.id(), expired(only(sub, "a")), 2_000);
 
         assertEquals(List.of(), due(sub, 2_000, true));
         assertEquals(0, store.countMessages());
@@ -351,14 +366,14 @@ class StoreTest {
         SubscriptionRow shipping = subscribe("shipping", "/orders");
         store.insert(List.of(message("o1", 5, 1_000, billing, shipping)));
 
-        store.complete(billing.id(), delivered(only(billing, "o1").deliveryId()), 2_000);
+        store.complete(billing.id(), delivered(only(billing, "o1")), 2_000);
 
         assertEquals(1, store.countMessages(), "shipping has not had it yet");
         assertEquals(List.of(), due(billing, 2_000, false));
         DueDelivery forShipping = only(shipping, "o1");
         assertEquals("{\"id\":\"o1\"}", forShipping.data());
 
-        store.complete(shipping.id(), expired(forShipping.deliveryId()), 3_000);
+        store.complete(shipping.id(), expired(forShipping), 3_000);
 
         assertEquals(0, store.countMessages());
         assertEquals(1, stats(billing).delivered());
@@ -465,8 +480,8 @@ class StoreTest {
         store.insert(List.of(message("ok", 5, 1_000, sub), message("old", 5, 1_000, sub), message("bad", 5, 1_000, sub),
                 message("worse", 5, 1_000, sub)));
         BatchOutcome o = new BatchOutcome();
-        o.delivered(only(sub, "ok").deliveryId());
-        o.expired(only(sub, "old").deliveryId());
+        o.delivered(only(sub, "ok"));
+        o.expired(only(sub, "old"));
         o.failed(new BatchOutcome.Failure(only(sub, "bad").deliveryId(), 1, 3_000, false, "retry me"));
         o.failed(new BatchOutcome.Failure(only(sub, "worse").deliveryId(), 1, 2_000, true, "poison"));
 
