@@ -402,10 +402,16 @@ public class Store {
         T apply(EntityManager em, Connection c) throws SQLException;
     }
 
-    /** Runs JDBC work in a transaction, on the connection OpenJPA lends it; the work commits with the transaction. */
+    /**
+     * Runs JDBC work in a transaction, on the connection OpenJPA lends it; the work commits with the transaction.
+     * OpenJPA begins the database transaction lazily, at its first flush: begun explicitly here, or the connection
+     * would still be in auto-commit and each statement a commit of its own.
+     */
     private <T> T inConnection(JdbcWork<T> work) {
         return inTransaction(em -> {
-            try (Connection c = (Connection) OpenJPAPersistence.cast(em).getConnection()) {
+            OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
+            jpa.beginStore();
+            try (Connection c = (Connection) jpa.getConnection()) {
                 return work.apply(em, c);
             } catch (SQLException e) {
                 throw new PersistenceException(e.getMessage(), e);
