@@ -74,6 +74,8 @@ public class CourierBenchIT {
         File unpack = new File(System.getProperty("project.build.directory"), "exam");
         return new Option[] {
                 when(Boolean.getBoolean("courier.keepRuntime")).useOptions(keepRuntimeFolder()),
+                when(Boolean.getBoolean("bench.jfr")).useOptions(new VMOption("-XX:StartFlightRecording=settings=profile,"
+                        + "filename=" + Bench.dir().resolve("courier.jfr").toAbsolutePath())),
                 karafDistributionConfiguration().frameworkUrl(distribution.toURI().toString()).karafVersion(karafVersion)
                         .name("Courier").unpackDirectory(unpack).useDeployFolder(false),
                 configureConsole().ignoreLocalConsole(),

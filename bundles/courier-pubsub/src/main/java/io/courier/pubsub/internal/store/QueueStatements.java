@@ -31,10 +31,10 @@ final class QueueStatements {
     private static final String UPDATE_TOPIC_LAST = "UPDATE COURIER_TOPIC SET LASTMSGID = ?, LASTMSGAT = ?,"
             + " LASTPREVIEW = ? WHERE ID = ?";
 
-    /** The highest pending priority: the queue index walked backwards, one row. */
+    /** The highest pending priority below a bound: the queue index walked backwards, one row. */
     private static final String TOP_PRIORITY = "SELECT PRIORITY FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
-            + " AND STATE = '" + DeliveryEntity.PENDING + "' ORDER BY SUBSCRIPTIONID DESC, STATE DESC, PRIORITY DESC,"
-            + " MESSAGE_ID DESC FETCH FIRST 1 ROWS ONLY";
+            + " AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY < ? ORDER BY SUBSCRIPTIONID DESC, STATE DESC,"
+            + " PRIORITY DESC, MESSAGE_ID DESC FETCH FIRST 1 ROWS ONLY";
     /**
      * One priority of a subscription's queue in publish order, the queue index walked forwards. Due: the next
      * attempt has come, or the last attempt was made before the service registered (a new registration does
@@ -116,10 +116,11 @@ final class QueueStatements {
         }
     }
 
-    /** The highest priority among a subscription's pending deliveries, if it has any. */
-    static Integer topPriority(Connection c, long subscriptionId) throws SQLException {
+    /** The highest priority below {@code below} among a subscription's pending deliveries, if it has any. */
+    static Integer topPriority(Connection c, long subscriptionId, int below) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(TOP_PRIORITY)) {
             ps.setLong(1, subscriptionId);
+            ps.setInt(2, below);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : null;
             }

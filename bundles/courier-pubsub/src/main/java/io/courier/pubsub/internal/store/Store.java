@@ -241,17 +241,18 @@ public class Store {
      * <p>
      * HSQLDB walks an index for ORDER BY ... LIMIT only when the ORDER BY names the index's columns, all in one
      * direction; priority descending then publish order ascending is not that. So: the highest pending
-     * priority first (the queue index walked backwards, one row), then one priority at a time in index order,
-     * downwards until the batch is full. Each step reads only the rows it returns, whatever the backlog.
+     * priority (the queue index walked backwards, one row), its deliveries in index order, then the next lower
+     * priority that has any, until the batch is full. Each step reads only the rows it returns, whatever the
+     * backlog.
      */
     public List<DueDelivery> fetchDue(long subscriptionId, long now, long registeredAt, int limit, boolean ordered) {
         return inConnection((em, c) -> {
             List<DueDelivery> due = new ArrayList<>();
-            Integer top = QueueStatements.topPriority(c, subscriptionId);
-            for (int priority = top == null ? 0 : top; priority >= PublishOptions.MIN_PRIORITY
-                    && due.size() < limit; priority--) {
+            Integer priority = QueueStatements.topPriority(c, subscriptionId, PublishOptions.MAX_PRIORITY + 1);
+            while (priority != null) {
                 QueueStatements.fetch(c, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
                         limit - due.size(), due);
+                priority = due.size() < limit ? QueueStatements.topPriority(c, subscriptionId, priority) : null;
             }
             return due;
         });
