@@ -110,8 +110,8 @@ final class SubscriptionWorker implements Runnable {
         RegisteredService service = found.get();
         DeliveryPolicy policy = engine.policy(service);
         long now = System.currentTimeMillis();
-        List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, registeredAt, engine.batchSize(),
-                policy.ordered());
+        int limit = engine.batchSize();
+        List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, registeredAt, limit, policy.ordered());
         LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
         if (batch.isEmpty()) {
             engine.store().nextAttemptAt(subscription.id()).ifPresent(this::wakeAt);
@@ -154,7 +154,10 @@ final class SubscriptionWorker implements Runnable {
             Thread.currentThread().interrupt();
             return false;
         }
-        return cutShort || !outcome.isEmpty();
+        // A full batch may have more behind it, and a failure may have left the head waiting (its wake-up is set
+        // by the next fetch). Otherwise every due delivery was in this batch; what is published meanwhile wakes
+        // the worker again.
+        return cutShort || batch.size() == limit || !outcome.failed().isEmpty();
     }
 
     /** Delivers one message; returns false if it failed. */

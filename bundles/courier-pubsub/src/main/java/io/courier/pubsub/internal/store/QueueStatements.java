@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -47,6 +48,9 @@ final class QueueStatements {
             + " WHERE d.SUBSCRIPTIONID = ? AND d.STATE = '" + DeliveryEntity.PENDING + "' AND d.PRIORITY = ?"
             + " AND (d.NEXTATTEMPTAT <= ? OR d.LASTATTEMPTAT < ?)"
             + " ORDER BY d.SUBSCRIPTIONID, d.STATE, d.PRIORITY, d.MESSAGE_ID FETCH FIRST ? ROWS ONLY";
+
+    private static final String NEXT_ATTEMPT = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
+            + " AND STATE = '" + DeliveryEntity.PENDING + "'";
 
     private static final String DELETE_DELIVERY = "DELETE FROM COURIER_DELIVERY WHERE ID = ?";
     private static final String DELETE_MESSAGE_IF_DONE = "DELETE FROM COURIER_MESSAGE WHERE ID = ? AND NOT EXISTS"
@@ -146,6 +150,18 @@ final class QueueStatements {
                             rs.getString(9), rs.getString(10), rs.getInt(11), rs.getString(12), rs.getString(13),
                             rs.getString(14), rs.getString(15), rs.getLong(16), rs.getLong(17)));
                 }
+            }
+        }
+    }
+
+    /** When the next pending delivery of a subscription is due, if it has one. */
+    static Optional<Long> nextAttemptAt(Connection c, long subscriptionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NEXT_ATTEMPT)) {
+            ps.setLong(1, subscriptionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long next = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(next);
             }
         }
     }

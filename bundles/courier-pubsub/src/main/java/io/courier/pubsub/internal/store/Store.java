@@ -280,9 +280,7 @@ public class Store {
 
     /** When the next pending delivery of a subscription is due, if it has one. */
     public Optional<Long> nextAttemptAt(long subscriptionId) {
-        return inTransaction(em -> Optional.ofNullable(em.createQuery("SELECT MIN(d.nextAttemptAt) FROM DeliveryEntity d"
-                + " WHERE d.subscriptionId = :s AND d.state = :pending", Long.class)
-                .setParameter("s", subscriptionId).setParameter("pending", DeliveryEntity.PENDING).getSingleResult()));
+        return inConnection((em, c) -> QueueStatements.nextAttemptAt(c, subscriptionId));
     }
 
     /**
