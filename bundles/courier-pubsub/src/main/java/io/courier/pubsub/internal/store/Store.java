@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -39,28 +37,10 @@ public class Store {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
-    /**
-     * Entity managers kept between the transactions of the hot path, each with its connection: publishing and
-     * delivery then neither build an entity manager nor take a connection from the pool for every transaction.
-     * A few at most, so that most of the pool's connections stay free for everything else.
-     */
-    private static final int SPARE_ENTITY_MANAGERS = 4;
-
     private final EntityManagerFactory emf;
-    private final BlockingQueue<EntityManager> spares = new ArrayBlockingQueue<>(SPARE_ENTITY_MANAGERS);
-    private volatile boolean closed;
 
     public Store(EntityManagerFactory emf) {
         this.emf = emf;
-    }
-
-    /** Gives back the connections the store keeps between transactions. */
-    public void close() {
-        closed = true;
-        EntityManager em;
-        while ((em = spares.poll()) != null) {
-            em.close();
-        }
     }
 
     /**
@@ -424,49 +404,18 @@ public class Store {
     /**
      * Runs JDBC work in a transaction, on the connection OpenJPA lends it; the work commits with the transaction.
      * OpenJPA begins the database transaction lazily, at its first flush: begun explicitly here, or the connection
-     * would still be in auto-commit and each statement a commit of its own. The entity manager and its connection
-     * come from the spares when one is free, and go back to them after a success; after a failure they are closed,
-     * in case the connection is what failed.
+     * would still be in auto-commit and each statement a commit of its own.
      */
     private <T> T inConnection(JdbcWork<T> work) {
-        EntityManager em = spares.poll();
-        if (em == null) {
-            em = emf.createEntityManager(Map.of("openjpa.ConnectionRetainMode", "always"));
-        }
-        EntityTransaction tx = em.getTransaction();
-        boolean done = false;
-        try {
-            tx.begin();
+        return inTransaction(em -> {
             OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
             jpa.beginStore();
-            T result;
             try (Connection c = (Connection) jpa.getConnection()) {
-                result = work.apply(em, c);
+                return work.apply(em, c);
             } catch (SQLException e) {
                 throw new PersistenceException(e.getMessage(), e);
             }
-            tx.commit();
-            done = true;
-            return result;
-        } finally {
-            if (tx.isActive()) {
-                tx.rollback();
-            }
-            release(em, done);
-        }
-    }
-
-    private void release(EntityManager em, boolean reusable) {
-        if (reusable && !closed) {
-            em.clear();
-            if (spares.offer(em)) {
-                if (closed) {
-                    close(); // closed meanwhile: it must not stay behind
-                }
-                return;
-            }
-        }
-        em.close();
+        });
     }
 
     static String truncate(String s, int max) {
