@@ -89,6 +89,26 @@ public class DeliveryIT extends CourierTestSupport {
     }
 
     @Test
+    public void aServiceThatRegistersAgainGetsTheRetriesItsPreviousRegistrationLeftWaitingAtOnce() {
+        Recorder broken = new Recorder(1);
+        ServiceRegistration<Service> first = register("it.comeback", broken, "courier.delivery.backoffInitialMs",
+                600_000L);
+        String id = pubsub.publish("it.comeback", Map.of("n", 1));
+        // the failure is recorded: the next attempt is ten minutes away
+        await().atMost(WAIT).until(() -> !admin.browse("it.comeback", false, 0, 10).isEmpty()
+                && admin.browse("it.comeback", false, 0, 10).get(0).attempts() == 1);
+        unregister(first);
+
+        Recorder fixed = new Recorder();
+        register("it.comeback", fixed, "courier.delivery.backoffInitialMs", 600_000L);
+
+        await().atMost(WAIT).until(() -> fixed.received.size() == 1);
+        assertEquals(List.of(id), fixed.ids());
+        assertEquals(2, fixed.received.get(0).attempt());
+        await().atMost(WAIT).until(() -> topic("it.comeback").orElseThrow().depth() == 0);
+    }
+
+    @Test
     public void afterItsLastAttemptAMessageIsADeadLetterKeptWithItsError() {
         Recorder broken = new Recorder(Integer.MAX_VALUE);
         register("it.broken", broken, "courier.delivery.maxAttempts", "2", "courier.delivery.backoffInitialMs", "50");

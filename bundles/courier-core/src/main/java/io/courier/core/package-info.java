@@ -3,5 +3,5 @@
  * when they come and go, invoke them. Not for service authors, who use {@code io.courier.api}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package io.courier.core;

@@ -24,4 +24,26 @@ class IdsTest {
         }
         assertEquals(n, seen.size());
     }
+
+    @Test
+    void timeOrderedIdsAre32LowercaseHexDigitsDistinctAndSortByTime() {
+        int n = 20_000;
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String id = Ids.timeOrdered();
+            assertTrue(HEX32.matcher(id).matches(), id);
+            seen.add(id);
+        }
+        assertEquals(n, seen.size());
+
+        long before = System.currentTimeMillis();
+        String earlier = Ids.timeOrdered();
+        while (System.currentTimeMillis() <= Long.parseLong(earlier.substring(0, 12), 16)) {
+            Thread.onSpinWait(); // until the next millisecond
+        }
+        String later = Ids.timeOrdered();
+        assertTrue(earlier.compareTo(later) < 0, earlier + " then " + later);
+        long time = Long.parseLong(earlier.substring(0, 12), 16);
+        assertTrue(time >= before && time <= before + 1_000, "the first 12 digits are the time in ms: " + time);
+    }
 }

@@ -233,7 +233,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
                     bytes, limit);
         }
         long now = System.currentTimeMillis();
-        return new NewMessage(options.msgId().orElseGet(Ids::random), options.msgId().isPresent(), topic.id(),
+        return new NewMessage(options.msgId().orElseGet(Ids::timeOrdered), options.msgId().isPresent(), topic.id(),
                 topic.subscriptions().stream().map(SubscriptionRow::id).toList(), json, options.mimeType(),
                 options.priority(), options.correlationId().orElseGet(Ids::random), options.inReplyTo().orElse(null),
                 options.extClientId().orElse(null), publisher, now,
