@@ -194,7 +194,8 @@ public class Web extends HttpServlet {
             }
         } catch (RuntimeException e) {
             int status = failed(req, e);
-            html(resp, status, Pages.layout(status == 404 ? "Not found" : "Error " + status, user.get(), csrf, null,
+            // the flash too: a retried message may be delivered, and gone, before the page it returns to shows
+            html(resp, status, Pages.layout(status == 404 ? "Not found" : "Error " + status, user.get(), csrf, flash,
                     Pages.gone(Errors.message(e))));
         }
     }
