@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -13,12 +14,11 @@ class IdsTest {
 
     private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
 
-    @Test
-    void idsAre32LowercaseHexDigitsAndDistinct() {
+    private static void assertHex32AndDistinct(Supplier<String> ids) {
         int n = 20_000;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {
-            String id = Ids.random();
+            String id = ids.get();
             assertTrue(HEX32.matcher(id).matches(), id);
             seen.add(id);
         }
@@ -26,15 +26,13 @@ class IdsTest {
     }
 
     @Test
+    void idsAre32LowercaseHexDigitsAndDistinct() {
+        assertHex32AndDistinct(Ids::random);
+    }
+
+    @Test
     void timeOrderedIdsAre32LowercaseHexDigitsDistinctAndSortByTime() {
-        int n = 20_000;
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            String id = Ids.timeOrdered();
-            assertTrue(HEX32.matcher(id).matches(), id);
-            seen.add(id);
-        }
-        assertEquals(n, seen.size());
+        assertHex32AndDistinct(Ids::timeOrdered);
 
         long before = System.currentTimeMillis();
         String earlier = Ids.timeOrdered();

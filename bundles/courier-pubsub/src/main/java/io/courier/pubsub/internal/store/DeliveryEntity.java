@@ -29,7 +29,7 @@ public class DeliveryEntity {
     /** The database sequence the keys come from; {@link Store#prepare()} keeps it past the stored keys. */
     public static final String ID_SEQUENCE = "COURIER_DELIVERY_SEQ";
 
-    /** Keys taken from {@link #ID_SEQUENCE} at a time, as for messages: lets OpenJPA batch the inserts. */
+    /** Keys taken from {@link #ID_SEQUENCE} at a time, as for messages: lets the store batch the inserts. */
     public static final int ID_ALLOCATION = 1000;
 
     @Id

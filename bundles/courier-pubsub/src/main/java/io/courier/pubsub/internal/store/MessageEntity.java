@@ -20,13 +20,14 @@ public class MessageEntity {
     public static final String ID_SEQUENCE = "COURIER_MESSAGE_SEQ";
 
     /**
-     * Keys OpenJPA takes from {@link #ID_SEQUENCE} at a time (the sequence steps by this much): it knows the keys
-     * before inserting, so a transaction's rows go to the database in JDBC batches rather than one by one.
+     * Keys OpenJPA's generator takes from {@link #ID_SEQUENCE} at a time (the sequence steps by this much): the
+     * store knows the keys before inserting, so a transaction's rows go to the database in JDBC batches rather
+     * than one by one (see {@code QueueStatements}).
      */
     public static final int ID_ALLOCATION = 1000;
 
     /**
-     * Taken in persist order from one sequence: later messages get larger keys, which is the publish order the
+     * Taken in insert order from one sequence: later messages get larger keys, which is the publish order the
      * delivery query relies on within a priority.
      */
     @Id

@@ -20,7 +20,6 @@ import javax.persistence.EntityManagerFactory;
 import javax.persistence.EntityTransaction;
 import javax.persistence.PersistenceException;
 import javax.persistence.Query;
-import javax.persistence.TypedQuery;
 
 import org.apache.openjpa.persistence.Generator;
 import org.apache.openjpa.persistence.OpenJPAEntityManager;

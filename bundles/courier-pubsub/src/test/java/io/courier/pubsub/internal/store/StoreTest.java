@@ -290,10 +290,8 @@ class StoreTest {
         assertEquals(1, head.get(0).attempts());
     }
 
-    @Test
-    void nextAttemptAtIsTheEarliestRetryAndIgnoresDeadLetters() {
-        SubscriptionRow sub = subscribe("svc", "svc");
-        assertEquals(Optional.empty(), store.nextAttemptAt(sub.id()));
+    /** Stores a, b and c, attempted at 1,500: a to be retried at 9,000, b at 8,000, c dead. */
+    private void threeAttemptedAt1500(SubscriptionRow sub) {
         for (String id : List.of("a", "b", "c")) {
             store.insert(List.of(message(id, 5, 1_000, sub)));
         }
@@ -302,6 +300,13 @@ class StoreTest {
         o.failed(new BatchOutcome.Failure(only(sub, "b").deliveryId(), 1, 8_000, false, "x"));
         o.failed(new BatchOutcome.Failure(only(sub, "c").deliveryId(), 10, 1_500, true, "x"));
         store.complete(sub.id(), o, 1_500);
+    }
+
+    @Test
+    void nextAttemptAtIsTheEarliestRetryAndIgnoresDeadLetters() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        assertEquals(Optional.empty(), store.nextAttemptAt(sub.id()));
+        threeAttemptedAt1500(sub);
 
         assertEquals(Optional.of(8_000L), store.nextAttemptAt(sub.id()), "the dead delivery does not count");
         assertEquals(List.of(), due(sub, 2_000, false));
@@ -310,14 +315,7 @@ class StoreTest {
     @Test
     void retriesLastAttemptedBeforeTheServiceRegisteredAreDueAtOnce() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        for (String id : List.of("a", "b", "c")) {
-            store.insert(List.of(message(id, 5, 1_000, sub)));
-        }
-        BatchOutcome o = new BatchOutcome();
-        o.failed(new BatchOutcome.Failure(only(sub, "a").deliveryId(), 1, 9_000, false, "x"));
-        o.failed(new BatchOutcome.Failure(only(sub, "b").deliveryId(), 1, 8_000, false, "x"));
-        o.failed(new BatchOutcome.Failure(only(sub, "c").deliveryId(), 10, 1_500, true, "x"));
-        store.complete(sub.id(), o, 1_500);
+        threeAttemptedAt1500(sub);
 
         assertEquals(List.of(), ids(store.fetchDue(sub.id(), 2_000, 1_500, 100, false)),
                 "attempted when the service was already registered: the backoff holds");
