@@ -14,7 +14,8 @@ import org.junit.Test;
 
 /**
  * The durability promise at process level: with the built distribution running and the test services dropped
- * into deploy/, 500 messages are published to a slow service; Karaf is killed with SIGKILL mid-delivery and
+ * into deploy/, 500 messages are published to a service that takes 100 of them, then holds the next one as if
+ * busy with it; Karaf is killed with SIGKILL there, mid-delivery, and
  * started again; every message whose publish returned is delivered. Duplicates (at-least-once) are counted and
  * reported, not failed on.
  */
@@ -34,8 +35,10 @@ public class KillRecoveryIT {
                 return services.contains("itest.publisher") && services.contains("itest.recorder");
             });
 
-            String published = karaf.client(
-                    "courier:invoke itest.publisher '{\"count\":" + MESSAGES + ",\"delayMs\":20}'");
+            // the recorder takes the first fifth, then holds the next message: the kill lands mid-delivery
+            assertTrue(karaf.client("courier:invoke itest.recorder '{\"holdAfter\":" + MESSAGES / 5 + "}'")
+                    .contains("holdingAfter"));
+            String published = karaf.client("courier:invoke itest.publisher '{\"count\":" + MESSAGES + "}'");
             assertTrue(published, published.contains("\"published\" : " + MESSAGES));
             assertEquals(MESSAGES, KarafProcess.lines(acked).size());
 

@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Publishes {@code count} messages to {@code target} (default {@code itest.recorder}), each with
- * {@code {"i": n, "delayMs": delayMs}}, and records each message id in {@code acked.log} once publish has
+ * {@code {"i": n}}, and records each message id in {@code acked.log} once publish has
  * returned it.
  */
 @Component(property = Service.NAME + "=itest.publisher")
@@ -23,9 +23,8 @@ public class PublisherService implements Service {
         Map<?, ?> p = request.payloadAs(Map.class);
         int count = ((Number) p.get("count")).intValue();
         Object target = p.get("target") == null ? "itest.recorder" : p.get("target");
-        Object delayMs = p.get("delayMs") == null ? 0 : p.get("delayMs");
         for (int i = 0; i < count; i++) {
-            acked.append(ctx.pubsub().publish(target.toString(), Map.of("i", i, "delayMs", delayMs)));
+            acked.append(ctx.pubsub().publish(target.toString(), Map.of("i", i)));
         }
         return Map.of("published", count);
     }

@@ -1,6 +1,9 @@
 package io.courier.itest.services;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -9,20 +12,32 @@ import io.courier.api.PubSubMessage;
 import io.courier.api.Request;
 import io.courier.api.Service;
 
-/** Receives messages; waits the message's {@code delayMs}, then records its id in {@code delivered.log}. */
+/**
+ * Receives messages and records each id in {@code delivered.log}. Invoked directly with {@code {"holdAfter": n}},
+ * it lets the next {@code n} messages through, then holds the following one inside {@code handle}, as a service
+ * busy with it, for as long as this JVM runs (or until Courier's delivery timeout interrupts it): a test can kill
+ * Karaf while messages are in flight and pending, at a point it chose. A restarted Karaf holds nothing.
+ */
 @Component(property = Service.NAME + "=itest.recorder")
 public class RecorderService implements Service {
 
     private final DurableLog delivered = new DurableLog("delivered.log");
+    /** Messages still let through before holding; negative: hold none. */
+    private final AtomicInteger passes = new AtomicInteger(-1);
+    private final CountDownLatch neverReleased = new CountDownLatch(1);
 
     @Override
     public Object handle(Request request, Context ctx) throws InterruptedException {
-        PubSubMessage msg = request.pubsubMessage().orElseThrow();
-        Object delay = msg.data() instanceof Map<?, ?> m ? m.get("delayMs") : null;
-        if (delay instanceof Number n && n.longValue() > 0) {
-            Thread.sleep(n.longValue()); // the service's simulated work, not a wait for an outcome
+        Optional<PubSubMessage> msg = request.pubsubMessage();
+        if (msg.isEmpty()) {
+            int holdAfter = ((Number) request.payloadAs(Map.class).get("holdAfter")).intValue();
+            passes.set(holdAfter);
+            return Map.of("holdingAfter", holdAfter);
         }
-        delivered.append(msg.msgId());
+        if (passes.getAndUpdate(p -> p > 0 ? p - 1 : p) == 0) {
+            neverReleased.await();
+        }
+        delivered.append(msg.get().msgId());
         return null;
     }
 }
