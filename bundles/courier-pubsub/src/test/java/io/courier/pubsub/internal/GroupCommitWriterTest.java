@@ -1,5 +1,6 @@
 package io.courier.pubsub.internal;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -306,6 +307,61 @@ class GroupCommitWriterTest {
         assertEquals(List.of(List.of("earlier"), List.of(GATE), List.of("next")), store.batches);
         assertEquals(List.of(0, 0, 1), store.acknowledged, "the acknowledgement rode with the publish of 'next'");
         assertEquals(Set.of(GATE, "next"), new HashSet<>(storedIds()), "the delivered message is gone");
+    }
+
+    @Test
+    void whilePublishesComeInAnAcknowledgementWaitsForTheNextPublishInsteadOfCommittingAlone() throws Exception {
+        writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30));
+        writer.start();
+        writer.store(message("earlier", true));
+        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
+        Future<?> ack = acknowledgeAsync(earlier);
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitingForTheWriter() == 1);
+
+        writer.store(message("next", true));
+
+        ack.get(10, SECONDS);
+        assertEquals(List.of(List.of("earlier"), List.of("next")), store.batches);
+        assertEquals(List.of(0, 1), store.acknowledged, "the acknowledgement rode with the publish of 'next'");
+        assertEquals(List.of("next"), storedIds(), "the delivered message is gone");
+    }
+
+    @Test
+    void anAcknowledgementWaitsForAPublishAtMostTheLingerThenCommitsAlone() throws Exception {
+        writer = new GroupCommitWriter(store, stored -> { }, MILLISECONDS.toNanos(50));
+        writer.start();
+        writer.store(message("earlier", true));
+        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
+
+        acknowledgeAsync(earlier).get(10, SECONDS);
+
+        assertEquals(List.of(0, 1), store.acknowledged);
+        assertEquals(List.of(), storedIds());
+    }
+
+    @Test
+    void anAcknowledgementAfterACommitWithoutPublishesIsNotHeldBack() throws Exception {
+        store.insert(List.of(message("a", true), message("b", true)));
+        List<DueDelivery> due = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false);
+        writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30));
+        writer.start();
+        store.acknowledged.clear(); // the insert above
+
+        // a backlog draining with nothing published: each acknowledgement commits at once
+        acknowledgeAsync(due.get(0)).get(10, SECONDS);
+        acknowledgeAsync(due.get(1)).get(10, SECONDS);
+
+        assertEquals(List.of(1, 1), store.acknowledged);
+        assertEquals(List.of(), storedIds());
+    }
+
+    private Future<?> acknowledgeAsync(DueDelivery delivered) {
+        BatchOutcome outcome = new BatchOutcome();
+        outcome.delivered(delivered);
+        return publishers.submit(() -> {
+            writer.acknowledge(new Acknowledgement(sub.id(), outcome, System.currentTimeMillis()));
+            return null;
+        });
     }
 
     @Test
