@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -120,6 +122,11 @@ final class QueueStatements {
         }
     }
 
+    /** How many rows one statement of a batch reached: 0 or 1 here (a driver that does not say: 1). */
+    private static int reached(int updateCount) {
+        return updateCount == Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, updateCount);
+    }
+
     /** The highest priority below {@code below} among a subscription's pending deliveries, if it has any. */
     static Integer topPriority(Connection c, long subscriptionId, int below) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(TOP_PRIORITY)) {
@@ -171,7 +178,8 @@ final class QueueStatements {
      * delivery is left for them; each subscription's counts go up; failed deliveries get their next attempt or
      * become dead.
      */
-    static void complete(Connection c, List<Acknowledgement> acknowledgements) throws SQLException {
+    static void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change)
+            throws SQLException {
         Set<Long> messages = new LinkedHashSet<>();
         Map<Long, long[]> counts = new LinkedHashMap<>(); // subscription -> delivered, expired, last delivery time
         for (Acknowledgement a : acknowledgements) {
@@ -184,6 +192,7 @@ final class QueueStatements {
             }
         }
         if (!counts.isEmpty()) {
+            List<Long> subscriptions = new ArrayList<>(); // of each delete
             try (PreparedStatement ps = c.prepareStatement(DELETE_DELIVERY)) {
                 for (Acknowledgement a : acknowledgements) {
                     for (List<BatchOutcome.Done> done : List.of(a.outcome().delivered(), a.outcome().expired())) {
@@ -191,10 +200,14 @@ final class QueueStatements {
                             ps.setLong(1, d.deliveryId());
                             ps.addBatch();
                             messages.add(d.messageSeq());
+                            subscriptions.add(a.subscriptionId());
                         }
                     }
                 }
-                ps.executeBatch();
+                int[] deleted = ps.executeBatch();
+                for (int i = 0; i < deleted.length; i++) {
+                    change.add(subscriptions.get(i), -reached(deleted[i]), 0);
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(DELETE_MESSAGE_IF_DONE)) {
                 for (long message : messages) {
@@ -216,6 +229,7 @@ final class QueueStatements {
             }
         }
         if (acknowledgements.stream().anyMatch(a -> !a.outcome().failed().isEmpty())) {
+            List<Long> dying = new ArrayList<>(); // of each update: the subscription if the delivery becomes dead
             try (PreparedStatement ps = c.prepareStatement(RECORD_FAILURE)) {
                 for (Acknowledgement a : acknowledgements) {
                     for (BatchOutcome.Failure f : a.outcome().failed()) {
@@ -226,9 +240,15 @@ final class QueueStatements {
                         ps.setString(5, Store.truncate(f.error(), DeliveryEntity.MAX_ERROR_CHARS));
                         ps.setLong(6, f.deliveryId());
                         ps.addBatch();
+                        dying.add(f.dead() ? a.subscriptionId() : null);
                     }
                 }
-                ps.executeBatch();
+                int[] updated = ps.executeBatch();
+                for (int i = 0; i < updated.length; i++) {
+                    if (dying.get(i) != null) {
+                        change.add(dying.get(i), -reached(updated[i]), reached(updated[i]));
+                    }
+                }
             }
         }
     }

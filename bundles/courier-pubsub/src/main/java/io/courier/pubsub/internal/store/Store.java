@@ -37,6 +37,7 @@ public class Store {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
     private final EntityManagerFactory emf;
+    private final QueueDepths depths = new QueueDepths();
 
     public Store(EntityManagerFactory emf) {
         this.emf = emf;
@@ -196,17 +197,18 @@ public class Store {
         if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty())) {
             return;
         }
-        inConnection((em, c) -> {
+        depths.change(change -> inConnection((em, c) -> {
             if (!messages.isEmpty()) {
                 checkIdsAreFree(em, messages);
                 OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
                 QueueStatements.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
+                messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
             }
             if (!acknowledgements.isEmpty()) {
-                QueueStatements.complete(c, acknowledgements);
+                QueueStatements.complete(c, acknowledgements, change);
             }
             return null;
-        });
+        }));
     }
 
     /** The keys of an entity, from the sequence generator OpenJPA would use to persist it. */
@@ -284,17 +286,23 @@ public class Store {
         if (subscriptionIds.isEmpty()) {
             return 0;
         }
-        return inTransaction(em -> {
-            Query q = em.createQuery("UPDATE DeliveryEntity d SET d.state = :pending, d.attempts = 0,"
-                    + " d.nextAttemptAt = :now WHERE d.subscriptionId IN :s AND d.state = :dead" + (msgId == null ? ""
-                            : " AND d.message.id IN (SELECT m.id FROM MessageEntity m WHERE m.msgId = :id)"))
-                    .setParameter("pending", DeliveryEntity.PENDING).setParameter("dead", DeliveryEntity.DEAD)
-                    .setParameter("now", now).setParameter("s", subscriptionIds);
-            if (msgId != null) {
-                q.setParameter("id", msgId);
+        return depths.change(change -> inTransaction(em -> {
+            int retried = 0;
+            for (long subscriptionId : subscriptionIds) {
+                Query q = em.createQuery("UPDATE DeliveryEntity d SET d.state = :pending, d.attempts = 0,"
+                        + " d.nextAttemptAt = :now WHERE d.subscriptionId = :s AND d.state = :dead" + (msgId == null
+                                ? "" : " AND d.message.id IN (SELECT m.id FROM MessageEntity m WHERE m.msgId = :id)"))
+                        .setParameter("pending", DeliveryEntity.PENDING).setParameter("dead", DeliveryEntity.DEAD)
+                        .setParameter("now", now).setParameter("s", subscriptionId);
+                if (msgId != null) {
+                    q.setParameter("id", msgId);
+                }
+                int n = q.executeUpdate();
+                change.add(subscriptionId, n, -n);
+                retried += n;
             }
-            return q.executeUpdate();
-        });
+            return retried;
+        }));
     }
 
     /**
@@ -307,16 +315,21 @@ public class Store {
         if (subscriptionIds.isEmpty()) {
             return 0;
         }
-        return inTransaction(em -> {
-            int deleted = em.createQuery("DELETE FROM DeliveryEntity d WHERE d.subscriptionId IN :s AND d.state = :st")
-                    .setParameter("s", subscriptionIds)
-                    .setParameter("st", dead ? DeliveryEntity.DEAD : DeliveryEntity.PENDING).executeUpdate();
+        return depths.change(change -> inTransaction(em -> {
+            int deleted = 0;
+            for (long subscriptionId : subscriptionIds) {
+                int n = em.createQuery("DELETE FROM DeliveryEntity d WHERE d.subscriptionId = :s AND d.state = :st")
+                        .setParameter("s", subscriptionId)
+                        .setParameter("st", dead ? DeliveryEntity.DEAD : DeliveryEntity.PENDING).executeUpdate();
+                change.add(subscriptionId, dead ? 0 : -n, dead ? -n : 0);
+                deleted += n;
+            }
             em.createQuery("DELETE FROM MessageEntity m WHERE m.topicId IN"
                     + " (SELECT s.topicId FROM SubscriptionEntity s WHERE s.id IN :s)"
                     + " AND NOT EXISTS (SELECT d FROM DeliveryEntity d WHERE d.message = m)")
                     .setParameter("s", subscriptionIds).executeUpdate();
             return deleted;
-        });
+        }));
     }
 
     /** Pauses or resumes delivery to some subscriptions; the state is stored and outlives restarts. */
@@ -337,8 +350,12 @@ public class Store {
                 .setParameter("id", msgId).getResultList().stream().map(DueDelivery::of).toList());
     }
 
-    /** Pending and dead counts per subscription id. */
+    /** Pending and dead counts per subscription id (see {@link QueueDepths}). */
     public Map<Long, QueueCounts> queueCounts() {
+        return depths.get(this::countStored);
+    }
+
+    private Map<Long, QueueCounts> countStored() {
         return inTransaction(em -> {
             Map<Long, long[]> counts = new HashMap<>();
             for (Object[] row : em.createQuery("SELECT d.subscriptionId, d.state, COUNT(d) FROM DeliveryEntity d"

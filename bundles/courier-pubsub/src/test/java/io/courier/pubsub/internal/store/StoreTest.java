@@ -606,6 +606,46 @@ class StoreTest {
     }
 
     @Test
+    void queueCountsKeptInMemoryAfterTheFirstCountMatchAFreshCountAfterEveryKindOfChange() {
+        SubscriptionRow a = subscribe("a", "/shared");
+        SubscriptionRow b = subscribe("b", "/shared");
+        SubscriptionRow c = subscribe("c", "c");
+        store.insert(List.of(message("before", 5, 1_000, a, b)));
+        assertEquals(new QueueCounts(1, 0), store.queueCounts().get(a.id()), "the first count reads the table");
+
+        store.insert(List.of(message("s1", 5, 1_001, a, b), message("s2", 5, 1_002, a, b), message("s3", 5, 1_003, a, b),
+                message("c1", 5, 1_004, c), message("c2", 5, 1_005, c), message("c3", 5, 1_006, c)));
+        store.complete(a.id(), delivered(only(a, "before")), 2_000);
+        store.complete(b.id(), expired(only(b, "before")), 2_000);
+        store.complete(a.id(), failed(only(a, "s1").deliveryId(), 3, 2_000, true, "dead"), 2_000);
+        store.complete(a.id(), failed(only(a, "s2").deliveryId(), 3, 2_000, true, "dead"), 2_000);
+        store.complete(b.id(), failed(only(b, "s1").deliveryId(), 1, 9_000, false, "again later"), 2_000);
+        store.complete(c.id(), failed(only(c, "c1").deliveryId(), 3, 2_000, true, "dead"), 2_000);
+        assertEquals(new QueueCounts(1, 2), store.queueCounts().get(a.id()));
+        assertEquals(new QueueCounts(3, 0), store.queueCounts().get(b.id()));
+        assertEquals(new QueueCounts(2, 1), store.queueCounts().get(c.id()));
+
+        assertEquals(1, store.retryDead(List.of(a.id(), b.id()), "s1", 3_000));
+        assertEquals(new QueueCounts(2, 1), store.queueCounts().get(a.id()));
+        DueDelivery c2 = only(c, "c2");
+        assertEquals(2, store.purge(List.of(c.id()), false));
+        store.complete(c.id(), delivered(c2), 3_000); // its delivery was purged meanwhile: nothing left to take
+        assertEquals(new QueueCounts(0, 1), store.queueCounts().get(c.id()));
+        assertEquals(1, store.retryDead(List.of(a.id()), null, 3_000));
+        assertEquals(1, store.purge(List.of(c.id()), true));
+
+        Map<Long, QueueCounts> kept = store.queueCounts();
+        assertEquals(new QueueCounts(3, 0), kept.get(a.id()));
+        assertEquals(new QueueCounts(3, 0), kept.get(b.id()));
+        assertEquals(QueueCounts.EMPTY, kept.getOrDefault(c.id(), QueueCounts.EMPTY));
+        Map<Long, QueueCounts> fresh = db.newStore().queueCounts();
+        for (SubscriptionRow sub : List.of(a, b, c)) {
+            assertEquals(fresh.getOrDefault(sub.id(), QueueCounts.EMPTY), kept.getOrDefault(sub.id(), QueueCounts.EMPTY),
+                    "subscription " + sub.subscriber());
+        }
+    }
+
+    @Test
     void browsePagesWithOffsetAndLimit() {
         SubscriptionRow sub = subscribe("svc", "svc");
         for (int i = 0; i < 7; i++) {
