@@ -34,6 +34,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
 import io.courier.api.Courier;
@@ -41,6 +42,7 @@ import io.courier.api.FanOutOptions;
 import io.courier.api.PubSub;
 import io.courier.api.RejectedInvocationException;
 import io.courier.api.Service;
+import io.courier.pubsub.PubSubAdmin;
 
 /**
  * Courier's scenarios, inside the built distribution (Pax Exam, one Karaf for all of them, in the order of
@@ -336,6 +338,7 @@ public class CourierBenchIT {
             stored = level;
             Bench.record("courier.backlog" + label(level), "msgs/s", endToEndRounds(8, () -> SINK));
             Bench.record("courier.heap.backlog" + label(level), "MB", heapUsedMb());
+            Bench.record("courier.topics.backlog" + label(level), "ms", topicsViewMs(5));
         }
 
         // restart Courier's bundles with the backlog stored, the service registered again meanwhile
@@ -349,6 +352,7 @@ public class CourierBenchIT {
         pubsubBundle.start();
         assertTrue("first delivery after restart", waiting.await(1, TimeUnit.MINUTES.toMillis(2)));
         Bench.record("courier.restart.firstDelivery", "s", (waiting.firstHandledAt.get() - t0) / 1e9);
+        Bench.record("courier.topics.firstAfterRestart", "ms", topicsViewMs(1)); // counts what is stored, once
         double[] drain = new double[Bench.ROUNDS];
         double[] heap = new double[Bench.ROUNDS];
         for (int r = 0; r < Bench.ROUNDS; r++) {
@@ -389,6 +393,24 @@ public class CourierBenchIT {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
+
+    /** The median time of {@code calls} calls of the topics view (every topic's depth), in ms. */
+    private double topicsViewMs(int calls) {
+        // looked up each time: restarting pub/sub registers a new admin service
+        ServiceReference<PubSubAdmin> ref = bundleContext.getServiceReference(PubSubAdmin.class);
+        PubSubAdmin admin = bundleContext.getService(ref);
+        try {
+            double[] ms = new double[calls];
+            for (int i = 0; i < calls; i++) {
+                long t0 = System.nanoTime();
+                admin.topics();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return median(ms);
+        } finally {
+            bundleContext.ungetService(ref);
+        }
+    }
 
     private static String label(int n) {
         return n >= 1_000_000 ? n / 1_000_000 + "M" : n / 1000 + "k";

@@ -71,6 +71,7 @@ public final class Report {
         WHAT.put("courier.backlog", "Courier: end to end to another service with this backlog stored");
         WHAT.put("courier.heap", "Courier: heap used after GC");
         WHAT.put("courier.restart", "Courier: restart of core and pub/sub with the backlog stored");
+        WHAT.put("courier.topics", "Courier: the topics view (every topic's depth), per call, with the backlog stored");
     }
 
     public static void main(String[] args) throws Exception {
