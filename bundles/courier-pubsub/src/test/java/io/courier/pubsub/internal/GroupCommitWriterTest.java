@@ -311,10 +311,7 @@ class GroupCommitWriterTest {
 
     @Test
     void whilePublishesComeInAnAcknowledgementWaitsForTheNextPublishInsteadOfCommittingAlone() throws Exception {
-        writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30));
-        writer.start();
-        writer.store(message("earlier", true));
-        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
+        DueDelivery earlier = publishedThroughAWriterLingering(SECONDS.toNanos(30));
         Future<?> ack = acknowledgeAsync(earlier);
         await().atMost(Duration.ofSeconds(10)).until(() -> waitingForTheWriter() == 1);
 
@@ -328,10 +325,7 @@ class GroupCommitWriterTest {
 
     @Test
     void anAcknowledgementWaitsForAPublishAtMostTheLingerThenCommitsAlone() throws Exception {
-        writer = new GroupCommitWriter(store, stored -> { }, MILLISECONDS.toNanos(50));
-        writer.start();
-        writer.store(message("earlier", true));
-        DueDelivery earlier = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
+        DueDelivery earlier = publishedThroughAWriterLingering(MILLISECONDS.toNanos(50));
 
         acknowledgeAsync(earlier).get(10, SECONDS);
 
@@ -353,6 +347,14 @@ class GroupCommitWriterTest {
 
         assertEquals(List.of(1, 1), store.acknowledged);
         assertEquals(List.of(), storedIds());
+    }
+
+    /** Starts a writer whose acknowledgements wait this long for a publish, and publishes one message through it. */
+    private DueDelivery publishedThroughAWriterLingering(long ackLingerNanos) {
+        writer = new GroupCommitWriter(store, stored -> { }, ackLingerNanos);
+        writer.start();
+        writer.store(message("earlier", true));
+        return store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
     }
 
     private Future<?> acknowledgeAsync(DueDelivery delivered) {
