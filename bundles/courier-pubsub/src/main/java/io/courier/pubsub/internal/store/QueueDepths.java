@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * <p>
  * Changes run under a shared lock, the first count under the exclusive one: no change commits while the count
  * reads the table, so the count and the changes after it add up to the stored rows.
+ * <p>
+ * This holds while one Courier writes the database. Nodes sharing one database (the scale-out of the design)
+ * would each miss the others' changes: they would keep the counts in the subscription rows instead.
  */
 final class QueueDepths {
 
