@@ -189,6 +189,8 @@ final class GroupCommitWriter {
                 write(batch);
                 published = messages > 0;
             } catch (InterruptedException e) {
+                // interrupted while lingering: what the batch holds is still written, its callers answered
+                write(batch);
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {

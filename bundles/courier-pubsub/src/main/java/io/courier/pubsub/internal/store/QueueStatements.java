@@ -54,13 +54,16 @@ final class QueueStatements {
     private static final String NEXT_ATTEMPT = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
             + " AND STATE = '" + DeliveryEntity.PENDING + "'";
 
-    private static final String DELETE_DELIVERY = "DELETE FROM COURIER_DELIVERY WHERE ID = ?";
+    /** Only a pending delivery is acknowledged: the rows reached are the pending ones taken (see QueueDepths). */
+    private static final String DELETE_DELIVERY = "DELETE FROM COURIER_DELIVERY WHERE ID = ? AND STATE = '"
+            + DeliveryEntity.PENDING + "'";
     private static final String DELETE_MESSAGE_IF_DONE = "DELETE FROM COURIER_MESSAGE WHERE ID = ? AND NOT EXISTS"
             + " (SELECT 1 FROM COURIER_DELIVERY WHERE MESSAGE_ID = ?)";
     private static final String COUNT_DONE = "UPDATE COURIER_SUBSCRIPTION SET DELIVERED = DELIVERED + ?,"
             + " EXPIRED = EXPIRED + ?, LASTDELIVERYAT = ? WHERE ID = ?";
     private static final String RECORD_FAILURE = "UPDATE COURIER_DELIVERY SET ATTEMPTS = ?, STATE = ?,"
-            + " NEXTATTEMPTAT = ?, LASTATTEMPTAT = ?, LASTERROR = ? WHERE ID = ?";
+            + " NEXTATTEMPTAT = ?, LASTATTEMPTAT = ?, LASTERROR = ? WHERE ID = ? AND STATE = '" + DeliveryEntity.PENDING
+            + "'";
 
     private QueueStatements() {
     }

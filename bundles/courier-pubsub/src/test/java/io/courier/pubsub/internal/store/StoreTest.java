@@ -620,7 +620,10 @@ class StoreTest {
         store.complete(a.id(), failed(only(a, "s1").deliveryId(), 3, 2_000, true, "dead"), 2_000);
         store.complete(a.id(), failed(only(a, "s2").deliveryId(), 3, 2_000, true, "dead"), 2_000);
         store.complete(b.id(), failed(only(b, "s1").deliveryId(), 1, 9_000, false, "again later"), 2_000);
-        store.complete(c.id(), failed(only(c, "c1").deliveryId(), 3, 2_000, true, "dead"), 2_000);
+        long c1 = only(c, "c1").deliveryId();
+        store.complete(c.id(), failed(c1, 3, 2_000, true, "dead"), 2_000);
+        store.complete(c.id(), failed(c1, 3, 2_000, true, "dead"), 2_000); // recorded twice: dead once
+        store.complete(c.id(), failed(c1, 1, 9_000, false, "again later"), 2_000); // a dead letter stays dead
         assertEquals(new QueueCounts(1, 2), store.queueCounts().get(a.id()));
         assertEquals(new QueueCounts(3, 0), store.queueCounts().get(b.id()));
         assertEquals(new QueueCounts(2, 1), store.queueCounts().get(c.id()));
@@ -628,8 +631,10 @@ class StoreTest {
         assertEquals(1, store.retryDead(List.of(a.id(), b.id()), "s1", 3_000));
         assertEquals(new QueueCounts(2, 1), store.queueCounts().get(a.id()));
         DueDelivery c2 = only(c, "c2");
+        DueDelivery c3 = only(c, "c3");
         assertEquals(2, store.purge(List.of(c.id()), false));
         store.complete(c.id(), delivered(c2), 3_000); // its delivery was purged meanwhile: nothing left to take
+        store.complete(c.id(), failed(c3.deliveryId(), 3, 3_000, true, "dead"), 3_000); // nor to make dead
         assertEquals(new QueueCounts(0, 1), store.queueCounts().get(c.id()));
         assertEquals(1, store.retryDead(List.of(a.id()), null, 3_000));
         assertEquals(1, store.purge(List.of(c.id()), true));
