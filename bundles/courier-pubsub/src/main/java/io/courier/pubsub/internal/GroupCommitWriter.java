@@ -178,13 +178,8 @@ final class GroupCommitWriter {
                     continue;
                 }
                 int messages = take(first, batch, 0);
-                long lingerEnd = System.nanoTime() + ackLingerNanos;
-                while (messages == 0 && published && running) {
-                    Pending next = queue.poll(lingerEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    messages = take(next, batch, messages);
+                if (messages == 0 && published) {
+                    messages = lingerForAPublish(batch);
                 }
                 write(batch);
                 published = messages > 0;
@@ -200,6 +195,17 @@ final class GroupCommitWriter {
                 batch.clear();
             }
         }
+    }
+
+    /** Adds to a batch of acknowledgements what is queued until a publish comes, for at most the linger. */
+    private int lingerForAPublish(List<Pending> batch) throws InterruptedException {
+        long end = System.nanoTime() + ackLingerNanos;
+        int messages = 0;
+        Pending next;
+        while (messages == 0 && running && (next = queue.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+            messages = take(next, batch, messages);
+        }
+        return messages;
     }
 
     /** Adds {@code first} and whatever else is queued to the batch, up to about {@link #MAX_BATCH} messages. */

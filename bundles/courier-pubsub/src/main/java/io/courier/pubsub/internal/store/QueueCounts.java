@@ -4,4 +4,8 @@ package io.courier.pubsub.internal.store;
 public record QueueCounts(long pending, long dead) {
 
     public static final QueueCounts EMPTY = new QueueCounts(0, 0);
+
+    QueueCounts plus(QueueCounts other) {
+        return new QueueCounts(pending + other.pending, dead + other.dead);
+    }
 }

@@ -25,12 +25,10 @@ final class QueueDepths {
 
     /** What one transaction changed, per subscription: pending and dead deliveries added (or, negative, taken). */
     static final class Change {
-        private final Map<Long, long[]> bySubscription = new HashMap<>();
+        private final Map<Long, QueueCounts> bySubscription = new HashMap<>();
 
         void add(long subscriptionId, long pending, long dead) {
-            long[] d = bySubscription.computeIfAbsent(subscriptionId, k -> new long[2]);
-            d[0] += pending;
-            d[1] += dead;
+            bySubscription.merge(subscriptionId, new QueueCounts(pending, dead), QueueCounts::plus);
         }
     }
 
@@ -45,8 +43,7 @@ final class QueueDepths {
             T result = transaction.apply(change);
             Map<Long, QueueCounts> c = counts;
             if (c != null) {
-                change.bySubscription.forEach((id, d) -> c.merge(id, new QueueCounts(d[0], d[1]),
-                        (a, b) -> new QueueCounts(a.pending() + b.pending(), a.dead() + b.dead())));
+                change.bySubscription.forEach((id, d) -> c.merge(id, d, QueueCounts::plus));
             }
             return result;
         } finally {

@@ -357,15 +357,14 @@ public class Store {
 
     private Map<Long, QueueCounts> countStored() {
         return inTransaction(em -> {
-            Map<Long, long[]> counts = new HashMap<>();
+            Map<Long, QueueCounts> counts = new HashMap<>();
             for (Object[] row : em.createQuery("SELECT d.subscriptionId, d.state, COUNT(d) FROM DeliveryEntity d"
                     + " GROUP BY d.subscriptionId, d.state", Object[].class).getResultList()) {
-                long[] c = counts.computeIfAbsent((Long) row[0], k -> new long[2]);
-                c[DeliveryEntity.DEAD.equals(row[1]) ? 1 : 0] = ((Number) row[2]).longValue();
+                long n = ((Number) row[2]).longValue();
+                counts.merge((Long) row[0], DeliveryEntity.DEAD.equals(row[1]) ? new QueueCounts(0, n)
+                        : new QueueCounts(n, 0), QueueCounts::plus);
             }
-            Map<Long, QueueCounts> result = new HashMap<>();
-            counts.forEach((id, c) -> result.put(id, new QueueCounts(c[0], c[1])));
-            return result;
+            return counts;
         });
     }
 
