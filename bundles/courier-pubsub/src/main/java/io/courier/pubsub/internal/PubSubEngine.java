@@ -113,6 +113,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         registry.removeListener(this);
         engine.stop(); // its last batches are acknowledged through the writer
         writer.stop();
+        store.close();
         LOG.info("Courier pub/sub stopped");
     }
 

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
 /**
  * The statements on the path every message takes: storing published messages with their deliveries, fetching
  * a batch to deliver, recording what happened to a batch. They run as prepared JDBC statements on the connection
- * of the store's JPA transaction, so they commit with it; the tables, columns and key sequences stay those the
+ * of the store's JPA transaction, so they commit with it, and stay prepared in its database session for the
+ * next transaction ({@link KeptStatements}); the tables, columns and key sequences stay those the
  * entities define. Through entities and JPQL, this path cost about a millisecond of OpenJPA work per commit and
  * per fetched batch (entity managers, entity states, statements built per call), which on two cores capped
  * publishing well below the rate the disk allows. Each statement here is standard SQL, and each reads rows
@@ -65,18 +66,22 @@ final class QueueStatements {
             + " NEXTATTEMPTAT = ?, LASTATTEMPTAT = ?, LASTERROR = ? WHERE ID = ? AND STATE = '" + DeliveryEntity.PENDING
             + "'";
 
-    private QueueStatements() {
+    private final KeptStatements statements;
+
+    QueueStatements(KeptStatements statements) {
+        this.statements = statements;
     }
 
     /**
      * Inserts the messages, then their deliveries, each kind as one JDBC batch, and records each topic's last
      * message.
      */
-    static void insert(Connection c, List<NewMessage> messages, LongSupplier messageKeys, LongSupplier deliveryKeys)
+    void insert(Connection c, List<NewMessage> messages, LongSupplier messageKeys, LongSupplier deliveryKeys)
             throws SQLException {
         long[] keys = new long[messages.size()];
         Map<Long, NewMessage> lastPerTopic = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE)) {
+        try (KeptStatements.Use use = statements.prepare(c, INSERT_MESSAGE)) {
+            PreparedStatement ps = use.statement();
             for (int i = 0; i < keys.length; i++) {
                 NewMessage m = messages.get(i);
                 keys[i] = messageKeys.getAsLong();
@@ -98,7 +103,8 @@ final class QueueStatements {
             ps.executeBatch();
         }
         if (messages.stream().anyMatch(m -> !m.subscriptionIds().isEmpty())) {
-            try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
+            try (KeptStatements.Use use = statements.prepare(c, INSERT_DELIVERY)) {
+                PreparedStatement ps = use.statement();
                 for (int i = 0; i < keys.length; i++) {
                     NewMessage m = messages.get(i);
                     for (long subscriptionId : m.subscriptionIds()) {
@@ -113,7 +119,8 @@ final class QueueStatements {
                 ps.executeBatch();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_TOPIC_LAST)) {
+        try (KeptStatements.Use use = statements.prepare(c, UPDATE_TOPIC_LAST)) {
+            PreparedStatement ps = use.statement();
             for (NewMessage last : lastPerTopic.values()) {
                 ps.setString(1, last.msgId());
                 ps.setLong(2, last.publishedAt());
@@ -131,8 +138,9 @@ final class QueueStatements {
     }
 
     /** The highest priority below {@code below} among a subscription's pending deliveries, if it has any. */
-    static Integer topPriority(Connection c, long subscriptionId, int below) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(TOP_PRIORITY)) {
+    Integer topPriority(Connection c, long subscriptionId, int below) throws SQLException {
+        try (KeptStatements.Use use = statements.prepare(c, TOP_PRIORITY)) {
+            PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             ps.setInt(2, below);
             try (ResultSet rs = ps.executeQuery()) {
@@ -145,9 +153,10 @@ final class QueueStatements {
      * Appends to {@code due} at most {@code limit} pending deliveries of one priority, in publish order, that are
      * due at {@code now} or were last attempted before {@code registeredAt}.
      */
-    static void fetch(Connection c, long subscriptionId, int priority, long now, long registeredAt, int limit,
+    void fetch(Connection c, long subscriptionId, int priority, long now, long registeredAt, int limit,
             List<DueDelivery> due) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(FETCH)) {
+        try (KeptStatements.Use use = statements.prepare(c, FETCH)) {
+            PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             ps.setInt(2, priority);
             ps.setLong(3, now);
@@ -165,8 +174,9 @@ final class QueueStatements {
     }
 
     /** When the next pending delivery of a subscription is due, if it has one. */
-    static Optional<Long> nextAttemptAt(Connection c, long subscriptionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(NEXT_ATTEMPT)) {
+    Optional<Long> nextAttemptAt(Connection c, long subscriptionId) throws SQLException {
+        try (KeptStatements.Use use = statements.prepare(c, NEXT_ATTEMPT)) {
+            PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -181,7 +191,7 @@ final class QueueStatements {
      * delivery is left for them; each subscription's counts go up; failed deliveries get their next attempt or
      * become dead.
      */
-    static void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change)
+    void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change)
             throws SQLException {
         Set<Long> messages = new LinkedHashSet<>();
         Map<Long, long[]> counts = new LinkedHashMap<>(); // subscription -> delivered, expired, last delivery time
@@ -196,7 +206,8 @@ final class QueueStatements {
         }
         if (!counts.isEmpty()) {
             List<Long> subscriptions = new ArrayList<>(); // of each delete
-            try (PreparedStatement ps = c.prepareStatement(DELETE_DELIVERY)) {
+            try (KeptStatements.Use use = statements.prepare(c, DELETE_DELIVERY)) {
+                PreparedStatement ps = use.statement();
                 for (Acknowledgement a : acknowledgements) {
                     for (List<BatchOutcome.Done> done : List.of(a.outcome().delivered(), a.outcome().expired())) {
                         for (BatchOutcome.Done d : done) {
@@ -212,7 +223,8 @@ final class QueueStatements {
                     change.add(subscriptions.get(i), -reached(deleted[i]), 0);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(DELETE_MESSAGE_IF_DONE)) {
+            try (KeptStatements.Use use = statements.prepare(c, DELETE_MESSAGE_IF_DONE)) {
+                PreparedStatement ps = use.statement();
                 for (long message : messages) {
                     ps.setLong(1, message);
                     ps.setLong(2, message);
@@ -220,7 +232,8 @@ final class QueueStatements {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement(COUNT_DONE)) {
+            try (KeptStatements.Use use = statements.prepare(c, COUNT_DONE)) {
+                PreparedStatement ps = use.statement();
                 for (Map.Entry<Long, long[]> e : counts.entrySet()) {
                     ps.setLong(1, e.getValue()[0]);
                     ps.setLong(2, e.getValue()[1]);
@@ -233,7 +246,8 @@ final class QueueStatements {
         }
         if (acknowledgements.stream().anyMatch(a -> !a.outcome().failed().isEmpty())) {
             List<Long> dying = new ArrayList<>(); // of each update: the subscription if the delivery becomes dead
-            try (PreparedStatement ps = c.prepareStatement(RECORD_FAILURE)) {
+            try (KeptStatements.Use use = statements.prepare(c, RECORD_FAILURE)) {
+                PreparedStatement ps = use.statement();
                 for (Acknowledgement a : acknowledgements) {
                     for (BatchOutcome.Failure f : a.outcome().failed()) {
                         ps.setInt(1, f.attempts());

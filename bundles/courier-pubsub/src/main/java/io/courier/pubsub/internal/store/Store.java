@@ -32,12 +32,14 @@ import org.slf4j.LoggerFactory;
  * Every read and write of the pub/sub tables. Each public method is one transaction; nothing returned holds
  * on to an entity manager.
  */
-public class Store {
+public class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
     private final EntityManagerFactory emf;
     private final QueueDepths depths = new QueueDepths();
+    private final KeptStatements kept = new KeptStatements();
+    private final QueueStatements queue = new QueueStatements(kept);
 
     public Store(EntityManagerFactory emf) {
         this.emf = emf;
@@ -57,6 +59,7 @@ public class Store {
                 if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
                     tuneHsqldb(c);
                     syncKeySequences(c);
+                    kept.keepPerSession();
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("Could not configure the database: " + e.getMessage(), e);
@@ -201,11 +204,11 @@ public class Store {
             if (!messages.isEmpty()) {
                 checkIdsAreFree(em, messages);
                 OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
-                QueueStatements.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
+                queue.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
                 messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
             }
             if (!acknowledgements.isEmpty()) {
-                QueueStatements.complete(c, acknowledgements, change);
+                queue.complete(c, acknowledgements, change);
             }
             return null;
         }));
@@ -251,11 +254,11 @@ public class Store {
     public List<DueDelivery> fetchDue(long subscriptionId, long now, long registeredAt, int limit, boolean ordered) {
         return inConnection((em, c) -> {
             List<DueDelivery> due = new ArrayList<>();
-            Integer priority = QueueStatements.topPriority(c, subscriptionId, PublishOptions.MAX_PRIORITY + 1);
+            Integer priority = queue.topPriority(c, subscriptionId, PublishOptions.MAX_PRIORITY + 1);
             while (priority != null) {
-                QueueStatements.fetch(c, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
+                queue.fetch(c, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
                         limit - due.size(), due);
-                priority = due.size() < limit ? QueueStatements.topPriority(c, subscriptionId, priority) : null;
+                priority = due.size() < limit ? queue.topPriority(c, subscriptionId, priority) : null;
             }
             return due;
         });
@@ -263,7 +266,7 @@ public class Store {
 
     /** When the next pending delivery of a subscription is due, if it has one. */
     public Optional<Long> nextAttemptAt(long subscriptionId) {
-        return inConnection((em, c) -> QueueStatements.nextAttemptAt(c, subscriptionId));
+        return inConnection((em, c) -> queue.nextAttemptAt(c, subscriptionId));
     }
 
     /**
@@ -433,6 +436,12 @@ public class Store {
                 throw new PersistenceException(e.getMessage(), e);
             }
         });
+    }
+
+    /** Closes the statements the store keeps prepared in the database's sessions; call once nothing uses the store. */
+    @Override
+    public void close() {
+        kept.close();
     }
 
     static String truncate(String s, int max) {
