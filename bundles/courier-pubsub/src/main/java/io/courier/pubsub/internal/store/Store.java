@@ -1,6 +1,7 @@
 package io.courier.pubsub.internal.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -81,7 +82,8 @@ public class Store implements AutoCloseable {
      * Makes each key sequence step by the block OpenJPA takes from it, and moves it past the largest stored key
      * (a database from before the sequences, or a sequence value lost in a crash). It takes one value first: that
      * also moves it past any block OpenJPA already holds, so it only ever goes forward and keys never repeat.
-     * Keys handed out later stay above every stored key, which keeps publish order in the delivery query.
+     * Keys handed out later stay above every stored key, which keeps publish order in the delivery query. A
+     * sequence of HSQLDB's default type, INTEGER, is made a BIGINT one, like the keys it serves.
      */
     private static void syncKeySequences(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
@@ -94,6 +96,12 @@ public class Store implements AutoCloseable {
                     rs.next();
                     next = rs.getLong(1);
                 }
+                if (!"BIGINT".equals(dataType(c, sequence))) {
+                    // HSQLDB's default type, as OpenJPA creates it: after 2^31 keys it would refuse every publish
+                    LOG.debug("Widening key sequence {} to BIGINT", sequence);
+                    st.execute("DROP SEQUENCE " + sequence);
+                    st.execute("CREATE SEQUENCE " + sequence + " AS BIGINT START WITH " + next + " INCREMENT BY " + s[2]);
+                }
                 long max;
                 // not MAX(ID): HSQLDB reads every row for it (about a second per million); this reads one, backwards
                 // from the end of the primary key's index
@@ -105,6 +113,16 @@ public class Store implements AutoCloseable {
                     LOG.info("Moving key sequence {} past the largest key of {}: {}", sequence, table, max);
                     st.execute("ALTER SEQUENCE " + sequence + " RESTART WITH " + (max + 1));
                 }
+            }
+        }
+    }
+
+    private static String dataType(Connection c, String sequence) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.SEQUENCES"
+                + " WHERE SEQUENCE_SCHEMA = CURRENT_SCHEMA AND SEQUENCE_NAME = ?")) {
+            ps.setString(1, sequence);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         }
     }

@@ -95,6 +95,31 @@ class KeySequenceTest {
         }
     }
 
+    @Test
+    void keysGoOnPastTheLargestInteger() {
+        try (TestDatabase db = TestDatabase.inMemory()) {
+            Store store = db.preparedStore();
+            SubscriptionRow a = store.ensureSubscriptions("a", List.of("a"), 1).get(0);
+            store.insert(messages("before", 1, a)); // OpenJPA holds a block of keys from here on
+            for (String sequence : List.of(MessageEntity.ID_SEQUENCE, DeliveryEntity.ID_SEQUENCE)) {
+                db.execute("ALTER SEQUENCE " + sequence + " RESTART WITH " + (Integer.MAX_VALUE - 2_500L));
+            }
+            db.newStore().prepare(); // as on a restart
+
+            List<String> published = new ArrayList<>(List.of("before0"));
+            for (int batch = 0; batch < 4; batch++) { // four blocks of keys and more, across 2^31
+                List<NewMessage> messages = messages("m" + batch + "-", MessageEntity.ID_ALLOCATION, a);
+                store.insert(messages);
+                messages.forEach(m -> published.add(m.msgId()));
+            }
+
+            assertEquals(published, msgIdsByKey(db));
+            assertTrue(value(db, "SELECT MAX(ID) FROM COURIER_DELIVERY") > Integer.MAX_VALUE);
+            assertEquals(published.subList(0, 10), store.fetchDue(a.id(), 1_000, 0, 10, true).stream()
+                    .map(DueDelivery::msgId).toList());
+        }
+    }
+
     private static TopicFacts facts(Store store, String topic) {
         return store.topicFacts().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
     }

@@ -97,6 +97,15 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs a statement on a connection of its own. */
+    public void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(url, "SA", ""); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A query's single value. */
     public String value(String sql) {
         List<List<String>> rows = query(sql);
