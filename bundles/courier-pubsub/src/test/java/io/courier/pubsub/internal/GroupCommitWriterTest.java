@@ -337,7 +337,7 @@ class GroupCommitWriterTest {
     void anAcknowledgementAfterACommitWithoutPublishesIsNotHeldBack() throws Exception {
         store.insert(List.of(message("a", true), message("b", true)));
         List<DueDelivery> due = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false);
-        writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30));
+        writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30), 0);
         writer.start();
         store.acknowledged.clear(); // the insert above
 
@@ -351,7 +351,7 @@ class GroupCommitWriterTest {
 
     /** Starts a writer whose acknowledgements wait this long for a publish, and publishes one message through it. */
     private DueDelivery publishedThroughAWriterLingering(long ackLingerNanos) {
-        writer = new GroupCommitWriter(store, stored -> { }, ackLingerNanos);
+        writer = new GroupCommitWriter(store, stored -> { }, ackLingerNanos, 0);
         writer.start();
         writer.store(message("earlier", true));
         return store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
@@ -364,6 +364,50 @@ class GroupCommitWriterTest {
             writer.acknowledge(new Acknowledgement(sub.id(), outcome, System.currentTimeMillis()));
             return null;
         });
+    }
+
+    @Test
+    void aCommitWaitsForAsManyPublishCallsAsTheLastOneAnswered() throws Exception {
+        releasedThreePublishersThroughAWriterGathering(SECONDS.toNanos(30));
+
+        // they come back one by one: the first two wait for the third
+        Future<?> r1 = publishAsync(message("r1", true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitingForTheWriter() == 1);
+        Future<?> r2 = publishAsync(message("r2", true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitingForTheWriter() == 2);
+        Future<?> r3 = publishAsync(message("r3", true));
+
+        for (Future<?> r : List.of(r1, r2, r3)) {
+            r.get(10, SECONDS);
+        }
+        assertEquals(3, store.batches.size(), "batches: " + store.batches);
+        assertEquals(Set.of("r1", "r2", "r3"), new HashSet<>(store.batches.get(2)), "one commit for the three");
+    }
+
+    @Test
+    void aCommitWaitsForPublishCallsAtMostTheGatherThenCommitsWhatItHas() throws Exception {
+        releasedThreePublishersThroughAWriterGathering(MILLISECONDS.toNanos(50));
+
+        writer.store(message("alone", true));
+
+        assertEquals(List.of("alone"), store.batches.get(2));
+    }
+
+    /** Starts a writer that gathers this long; three publishers queue up behind a commit and are answered together. */
+    private void releasedThreePublishersThroughAWriterGathering(long gatherNanos) throws Exception {
+        writer = new GroupCommitWriter(store, stored -> { }, MILLISECONDS.toNanos(1), gatherNanos);
+        writer.start();
+        Future<?> gate = closeTheGate();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        Map<String, CompletableFuture<Void>> results = publishAllAsync(
+                List.of(message("q1", true), message("q2", true), message("q3", true)), threads);
+        awaitQueued(threads);
+        store.gateReleased.countDown();
+        gate.get(10, SECONDS);
+        for (CompletableFuture<Void> f : results.values()) {
+            assertNull(f.get(10, SECONDS));
+        }
+        assertEquals(Set.of("q1", "q2", "q3"), new HashSet<>(store.batches.get(1)));
     }
 
     @Test
