@@ -3,7 +3,7 @@ package io.courier.pubsub.internal.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * the queue were compiled again for every commit and every fetch, which a flight recording showed as half of
  * the publish writer's time with one publisher. The pool lends the same few sessions over and over, so each
  * session keeps the statements it has prepared, for the next transaction that borrows it; a session the pool
- * closes takes its statements with it.
+ * closes takes its statements with it. (dbcp2's own statement pool does not help: it asks the connection for
+ * its catalog and schema at every prepare, and HSQLDB answers each by running a statement.)
  * <p>
  * A kept statement is prepared on the session itself (the connection under the pool's and OpenJPA's
  * wrappers, which would close it when the connection goes back to the pool); it runs in the transaction of
- * the connection it was asked for, which is the same session. Only the borrower of a session uses its
- * statements. Other databases: each statement is prepared for one use and closed after it, as their drivers
- * have statement caches of their own.
+ * the connection it was asked for, which is the same session. Only the borrower of a session runs its
+ * statements, and the next borrower sees them through the pool's lending, which hands the session from one
+ * thread to the next. On other databases, or once closed, each statement is prepared for one use and closed
+ * after it.
  */
 final class KeptStatements implements AutoCloseable {
 
@@ -41,18 +43,24 @@ final class KeptStatements implements AutoCloseable {
         }
     }
 
-    /** Whether statements are kept: HSQLDB's sessions only (the driver's classes are an optional import). */
+    /** Whether statements are kept: on HSQLDB's sessions, until closed. */
     private volatile boolean keep;
-    /** Each session's statements by their SQL; only the session's borrower reads or adds to its map. */
+    /** Each session's statements by their SQL. */
     private final Map<Connection, Map<String, PreparedStatement>> sessions = new ConcurrentHashMap<>();
 
-    /** Keeps statements from now on: the database is HSQLDB (unless its driver's classes are out of this bundle's reach). */
-    void keepPerSession() {
+    /**
+     * Keeps statements from now on if this connection, as the store gets it, is an HSQLDB session under its
+     * wrappers (and the driver's package, an optional import, is wired to this bundle).
+     */
+    void keepPerSession(Connection c) {
         try {
-            JDBCConnection.class.getName(); // fails if the driver's package is not wired to this bundle
-            keep = true;
-        } catch (NoClassDefFoundError e) {
-            LOG.info("HSQLDB's driver is not wired to Courier pub/sub: its statements are prepared for each use");
+            keep = c.unwrap(JDBCConnection.class) != null; // not isWrapperFor: OpenJPA's looks one wrapper deep only
+        } catch (SQLException | NoClassDefFoundError e) {
+            keep = false;
+        }
+        if (!keep) {
+            LOG.info("The HSQLDB session under the store's connections is out of reach: statements are prepared"
+                    + " for each use");
         }
     }
 
@@ -65,7 +73,7 @@ final class KeptStatements implements AutoCloseable {
         Map<String, PreparedStatement> kept = sessions.get(session);
         if (kept == null) {
             sessions.keySet().removeIf(KeptStatements::closed); // the pool closed them: their statements went along
-            kept = new HashMap<>();
+            kept = new ConcurrentHashMap<>();
             sessions.put(session, kept);
         }
         PreparedStatement ps = kept.get(sql);
@@ -76,11 +84,16 @@ final class KeptStatements implements AutoCloseable {
         return new Use(ps, true);
     }
 
-    /** Closes every kept statement: the store is done with the database (nothing borrows a session anymore). */
+    /**
+     * Closes every kept statement and keeps none from now on: the store is done with the database. Call it once
+     * nothing uses the store; a statement still running would fail.
+     */
     @Override
     public void close() {
-        for (Map<String, PreparedStatement> kept : sessions.values()) {
-            for (PreparedStatement ps : kept.values()) {
+        keep = false;
+        for (Connection session : sessions.keySet()) {
+            Map<String, PreparedStatement> kept = sessions.remove(session);
+            for (PreparedStatement ps : kept == null ? List.<PreparedStatement>of() : kept.values()) {
                 try {
                     ps.close();
                 } catch (SQLException e) {
@@ -88,7 +101,6 @@ final class KeptStatements implements AutoCloseable {
                 }
             }
         }
-        sessions.clear();
     }
 
     /** How many sessions have statements kept. */

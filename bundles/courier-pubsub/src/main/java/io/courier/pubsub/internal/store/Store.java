@@ -60,7 +60,7 @@ public class Store implements AutoCloseable {
                 if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
                     tuneHsqldb(c);
                     syncKeySequences(c);
-                    kept.keepPerSession();
+                    kept.keepPerSession(c);
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("Could not configure the database: " + e.getMessage(), e);
@@ -97,7 +97,9 @@ public class Store implements AutoCloseable {
                     next = rs.getLong(1);
                 }
                 if (!"BIGINT".equals(dataType(c, sequence))) {
-                    // HSQLDB's default type, as OpenJPA creates it: after 2^31 keys it would refuse every publish
+                    // HSQLDB's default type, as OpenJPA creates it: after 2^31 keys it would refuse every publish.
+                    // Each DDL statement commits on its own: after a crash between the two, OpenJPA creates the
+                    // sequence again from 1, which the largest stored key below moves on, and the next start widens.
                     LOG.debug("Widening key sequence {} to BIGINT", sequence);
                     st.execute("DROP SEQUENCE " + sequence);
                     st.execute("CREATE SEQUENCE " + sequence + " AS BIGINT START WITH " + next + " INCREMENT BY " + s[2]);

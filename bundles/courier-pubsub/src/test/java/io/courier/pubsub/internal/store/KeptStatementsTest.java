@@ -16,6 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.persistence.EntityManager;
+
+import org.apache.openjpa.persistence.OpenJPAEntityManager;
+import org.apache.openjpa.persistence.OpenJPAPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +52,7 @@ class KeptStatementsTest {
 
     @Test
     void aSessionKeepsItsStatementsFromOneBorrowerToTheNext() throws SQLException {
-        statements.keepPerSession();
+        statements.keepPerSession(session);
 
         PreparedStatement first = insert(borrowed(session), 1);
         PreparedStatement second = insert(borrowed(session), 2);
@@ -60,7 +64,7 @@ class KeptStatementsTest {
 
     @Test
     void rowsLeftInTheBatchOfAFailedUseAreNotRunWithTheNext() throws SQLException {
-        statements.keepPerSession();
+        statements.keepPerSession(session);
         try (KeptStatements.Use use = statements.prepare(borrowed(session), INSERT)) {
             use.statement().setLong(1, 1);
             use.statement().addBatch(); // the use ends (a failure) before its batch runs
@@ -76,7 +80,7 @@ class KeptStatementsTest {
 
     @Test
     void theStatementsOfASessionThePoolClosedAreForgotten() throws SQLException {
-        statements.keepPerSession();
+        statements.keepPerSession(session);
         Connection other = DriverManager.getConnection(url, "SA", "");
         insert(borrowed(other), 1);
         insert(borrowed(session), 2);
@@ -93,7 +97,7 @@ class KeptStatementsTest {
 
     @Test
     void closingTheStoresStatementsClosesEveryKeptOne() throws SQLException {
-        statements.keepPerSession();
+        statements.keepPerSession(session);
         PreparedStatement kept = insert(borrowed(session), 1);
 
         statements.close();
@@ -111,6 +115,60 @@ class KeptStatementsTest {
         assertTrue(first.isClosed());
         assertTrue(second.isClosed());
         assertEquals(2, count());
+    }
+
+    @Test
+    void throughOpenJpasWrappersTheHsqldbSessionIsFoundAndKeepsItsStatements() throws SQLException {
+        try (TestDatabase db = TestDatabase.inMemory()) {
+            EntityManager em = db.emf().createEntityManager();
+            try {
+                em.getTransaction().begin();
+                OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
+                jpa.beginStore();
+                try (Connection c = (Connection) jpa.getConnection()) {
+                    statements.keepPerSession(c);
+                    try (KeptStatements.Use use = statements.prepare(c, "VALUES 1")) {
+                        assertTrue(use.kept());
+                    }
+                }
+                em.getTransaction().rollback();
+            } finally {
+                em.close();
+            }
+            statements.close();
+        }
+    }
+
+    @Test
+    void aConnectionThatDoesNotLeadToAnHsqldbSessionGetsStatementsForOneUse() throws SQLException {
+        Connection opaque = (Connection) Proxy.newProxyInstance(KeptStatementsTest.class.getClassLoader(),
+                new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("unwrap")) {
+                        throw new SQLException("not a wrapper");
+                    }
+                    try {
+                        return method.invoke(session, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        statements.keepPerSession(opaque);
+        PreparedStatement used = insert(opaque, 1);
+
+        assertTrue(used.isClosed());
+        assertEquals(1, count());
+    }
+
+    @Test
+    void onceClosedNothingIsKept() throws SQLException {
+        statements.keepPerSession(session);
+        statements.close();
+
+        PreparedStatement used = insert(borrowed(session), 1);
+
+        assertTrue(used.isClosed());
+        assertEquals(0, statements.sessions());
     }
 
     private PreparedStatement insert(Connection c, long id) throws SQLException {
