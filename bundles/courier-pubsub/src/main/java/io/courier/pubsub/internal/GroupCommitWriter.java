@@ -92,20 +92,28 @@ final class GroupCommitWriter {
 
     /** Stores what is queued, then stops. */
     void stop() {
+        stopAccepting();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failQueued("Courier pub/sub stopped before storing the message");
+    }
+
+    private void stopAccepting() {
         accepting.writeLock().lock();
         try {
             running = false;
         } finally {
             accepting.writeLock().unlock();
         }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    private void failQueued(String reason) {
         Pending left;
         while ((left = queue.poll()) != null) {
-            left.stored().completeExceptionally(new PublishException("Courier pub/sub stopped before storing the message"));
+            left.stored().completeExceptionally(new PublishException(reason));
         }
     }
 
@@ -199,6 +207,18 @@ final class GroupCommitWriter {
     }
 
     private void run() {
+        try {
+            writeUntilStopped();
+        } finally {
+            if (running) { // the thread ends on its own (interrupted): nothing queued may wait for it in vain
+                stopAccepting();
+                failQueued("Courier pub/sub's writer stopped before storing the message; restart Courier pub/sub");
+                LOG.error("The publish writer stopped: publishing fails until Courier pub/sub restarts");
+            }
+        }
+    }
+
+    private void writeUntilStopped() {
         Batch batch = new Batch();
         int answered = 0; // the publish calls of the last commit
         while (running || !queue.isEmpty()) {
@@ -221,7 +241,7 @@ final class GroupCommitWriter {
                 write(batch.pending);
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too (out of memory...): its callers hear of it, the writer goes on
                 LOG.error("Unexpected failure of the publish writer", e);
                 batch.pending.forEach(p -> p.stored().completeExceptionally(e));
             } finally {

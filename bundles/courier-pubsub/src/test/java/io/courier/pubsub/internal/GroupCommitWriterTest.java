@@ -22,10 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -388,7 +389,7 @@ class GroupCommitWriterTest {
     void aCommitWaitsForPublishCallsAtMostTheGatherThenCommitsWhatItHas() throws Exception {
         releasedThreePublishersThroughAWriterGathering(MILLISECONDS.toNanos(50));
 
-        writer.store(message("alone", true));
+        publishAsync(message("alone", true)).get(10, SECONDS);
 
         assertEquals(List.of("alone"), store.batches.get(2));
     }
@@ -408,6 +409,44 @@ class GroupCommitWriterTest {
             assertNull(f.get(10, SECONDS));
         }
         assertEquals(Set.of("q1", "q2", "q3"), new HashSet<>(store.batches.get(1)));
+    }
+
+    @Test
+    void anErrorWhileStoringFailsItsPublisherAndTheWriterGoesOn() throws Exception {
+        AtomicBoolean thrown = new AtomicBoolean();
+        writer = new GroupCommitWriter(new Store(db.emf()) {
+            @Override
+            public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+                if (thrown.compareAndSet(false, true)) {
+                    throw new OutOfMemoryError("simulated");
+                }
+                super.write(messages, acknowledgements);
+            }
+        }, stored -> { });
+        writer.start();
+
+        Future<?> first = publishAsync(message("first", true));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> first.get(10, SECONDS));
+        publishAsync(message("second", true)).get(10, SECONDS);
+
+        assertInstanceOf(PublishException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("simulated"), e.getCause().getMessage());
+        assertEquals(List.of("second"), storedIds());
+    }
+
+    @Test
+    void aWriterThatEndsOnItsOwnRefusesPublishesInsteadOfLeavingThemWaiting() throws Exception {
+        startWriter();
+        Thread thread = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("courier-publish-writer")).findFirst().orElseThrow();
+
+        thread.interrupt();
+        thread.join(10_000);
+
+        Future<?> refused = publishAsync(message("late", true));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, SECONDS));
+        assertInstanceOf(PublishException.class, e.getCause());
+        assertEquals(List.of(), storedIds());
     }
 
     @Test
