@@ -3,13 +3,21 @@ package io.courier.pubsub.internal.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -77,7 +85,7 @@ class KeySequenceTest {
     }
 
     @Test
-    void oneCommitStoresTheMessagesOfSeveralTopicsWithADeliveryPerSubscription() {
+    void oneCommitInsertsItsMessagesAndItsDeliveriesAsOneBatchEach() throws SQLException {
         try (TestDatabase db = TestDatabase.inMemory()) {
             Store store = db.preparedStore();
             SubscriptionRow a = store.ensureSubscriptions("a", List.of("/t"), 1).get(0);
@@ -92,6 +100,46 @@ class KeySequenceTest {
             assertEquals(220L, value(db, "SELECT COUNT(*) FROM COURIER_DELIVERY"));
             assertEquals("t99", facts(store, "/t").lastMsgId());
             assertEquals("o19", facts(store, "other").lastMsgId());
+
+            // the same statements on a connection that counts what runs: one batch per kind of row
+            Map<String, Integer> runs = new HashMap<>();
+            try (Connection c = DriverManager.getConnection(db.url(), "SA", "")) {
+                c.setAutoCommit(false);
+                AtomicLong keys = new AtomicLong(1_000_000);
+                new QueueStatements(new KeptStatements()).insert(countingRuns(c, runs),
+                        new ArrayList<>(messages("t2-", 100, a, b)), keys::incrementAndGet, keys::incrementAndGet);
+                c.commit();
+            }
+            assertEquals(1, runs.get("INSERT INTO COURIER_MESSAGE"), "one INSERT for the 100 messages: " + runs);
+            assertEquals(1, runs.get("INSERT INTO COURIER_DELIVERY"), "one INSERT for the 200 deliveries: " + runs);
+            assertEquals(220L, store.countMessages());
+        }
+    }
+
+    /** The connection, counting each statement run (a batch counts once) by the SQL's first three words. */
+    private static Connection countingRuns(Connection c, Map<String, Integer> runs) {
+        return (Connection) Proxy.newProxyInstance(KeySequenceTest.class.getClassLoader(),
+                new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+                    Object result = invoke(method, c, args);
+                    if (!method.getName().equals("prepareStatement")) {
+                        return result;
+                    }
+                    String kind = String.join(" ", Arrays.copyOf(((String) args[0]).split(" "), 3));
+                    return Proxy.newProxyInstance(KeySequenceTest.class.getClassLoader(),
+                            new Class<?>[] { PreparedStatement.class }, (p, m, a) -> {
+                                if (m.getName().startsWith("execute")) {
+                                    runs.merge(kind, 1, Integer::sum);
+                                }
+                                return invoke(m, result, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
