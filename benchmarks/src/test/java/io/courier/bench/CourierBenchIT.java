@@ -3,10 +3,7 @@ package io.courier.bench;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.CoreOptions.when;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
@@ -43,6 +40,7 @@ import io.courier.api.PubSub;
 import io.courier.api.RejectedInvocationException;
 import io.courier.api.Service;
 import io.courier.pubsub.PubSubAdmin;
+import io.courier.testing.CourierDistribution;
 
 /**
  * Courier's scenarios, inside the built distribution (Pax Exam, one Karaf for all of them, in the order of
@@ -71,42 +69,17 @@ public class CourierBenchIT {
 
     @Configuration
     public Option[] config() {
-        String karafVersion = System.getProperty("karaf.version");
-        File distribution = new File(System.getProperty("courier.distribution"));
-        File unpack = new File(System.getProperty("project.build.directory"), "exam");
         return new Option[] {
-                when(Boolean.getBoolean("courier.keepRuntime")).useOptions(keepRuntimeFolder()),
+                CourierDistribution.options(),
                 when(Boolean.getBoolean("bench.jfr")).useOptions(new VMOption("-XX:StartFlightRecording=settings=profile,"
                         + "filename=" + Bench.dir().resolve("courier.jfr").toAbsolutePath())),
-                karafDistributionConfiguration().frameworkUrl(distribution.toURI().toString()).karafVersion(karafVersion)
-                        .name("Courier").unpackDirectory(unpack).useDeployFolder(false),
-                configureConsole().ignoreLocalConsole(),
                 logLevel(LogLevel.WARN),
                 systemTimeout(TimeUnit.MINUTES.toMillis(10)),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
-                        System.getProperty("maven.repo.local")),
                 editConfigurationFilePut("etc/system.properties", "bench.dir",
                         new File(System.getProperty("bench.dir")).getAbsolutePath()),
                 editConfigurationFilePut("etc/system.properties", "bench.quick", System.getProperty("bench.quick")),
                 // bin/karaf's default heap: a backlog must fit in it
                 new VMOption("-Xmx512m"),
-                // What bin/karaf adds on Java 9 and later, which Pax Exam does not (as in itests)
-                new VMOption("--add-reads=java.xml=java.logging"),
-                new VMOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
-                new VMOption("--patch-module"),
-                new VMOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar"),
-                new VMOption("--patch-module"),
-                new VMOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karafVersion + ".jar"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.security=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.net=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.lang=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.util=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.naming/javax.naming.spi=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED"),
-                new VMOption("--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED"),
-                new VMOption("--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED"),
-                new VMOption("-classpath"),
-                new VMOption("lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"),
         };
     }
 

@@ -4,15 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
-import static org.ops4j.pax.exam.CoreOptions.when;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedActionException;
@@ -37,7 +32,6 @@ import org.junit.After;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
-import org.ops4j.pax.exam.options.extra.VMOption;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -48,6 +42,7 @@ import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
+import io.courier.testing.CourierDistribution;
 
 /**
  * The Karaf configuration every Pax Exam test shares: the built Courier distribution (so the tests run
@@ -78,19 +73,8 @@ public abstract class CourierTestSupport {
 
     @Configuration
     public Option[] config() {
-        String karafVersion = System.getProperty("karaf.version");
-        File distribution = new File(System.getProperty("courier.distribution"));
-        File unpack = new File(System.getProperty("project.build.directory"), "exam");
         return new Option[] {
-                // -Dcourier.keepRuntime=true keeps target/exam/<id> with its data/log/karaf.log
-                when(Boolean.getBoolean("courier.keepRuntime")).useOptions(keepRuntimeFolder()),
-                karafDistributionConfiguration()
-                        .frameworkUrl(distribution.toURI().toString())
-                        .karafVersion(karafVersion)
-                        .name("Courier")
-                        .unpackDirectory(unpack)
-                        .useDeployFolder(false),
-                configureConsole().ignoreLocalConsole(),
+                CourierDistribution.options(),
                 logLevel(LogLevel.INFO),
                 editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.courier.name", "io.courier"),
                 editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.courier.level",
@@ -98,31 +82,12 @@ public abstract class CourierTestSupport {
                 systemTimeout(120_000),
                 // services may take a while to come up on a busy machine: wait up to a minute before injecting
                 editConfigurationFilePut("etc/system.properties", "pax.exam.service.timeout", "60000"),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
-                        System.getProperty("maven.repo.local")),
                 // the dashboard's HTTP port: never 8181, which a Karaf running on this machine may hold
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port",
                         String.valueOf(KarafProcess.freePort())),
                 // The probe waits with Awaitility
                 mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
                 mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),
-                // What bin/karaf adds on Java 9 and later, which Pax Exam does not
-                new VMOption("--add-reads=java.xml=java.logging"),
-                new VMOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
-                new VMOption("--patch-module"),
-                new VMOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar"),
-                new VMOption("--patch-module"),
-                new VMOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karafVersion + ".jar"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.security=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.net=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.lang=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.base/java.util=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.naming/javax.naming.spi=ALL-UNNAMED"),
-                new VMOption("--add-opens"), new VMOption("java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED"),
-                new VMOption("--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED"),
-                new VMOption("--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED"),
-                new VMOption("-classpath"),
-                new VMOption("lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"),
         };
     }
 
