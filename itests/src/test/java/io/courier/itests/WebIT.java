@@ -114,6 +114,30 @@ public class WebIT {
     }
 
     @Test
+    public void guessingPasswordsIsSlowedDown() throws Exception {
+        String guess = basic(KarafProcess.USER, "guess");
+        for (int i = 0; i < 5; i++) {
+            assertError(get("/api/services", guess), 401, "Wrong user name or password");
+        }
+
+        // the sixth attempt is refused without its password being checked, even the right one
+        HttpResponse<String> refused = get("/api/services", ADMIN);
+        assertError(refused, 429, "Too many failed logins from ");
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+        HttpResponse<String> form = send(HttpRequest.newBuilder(uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("username=" + KarafProcess.USER + "&password=" + KarafProcess.PASSWORD)));
+        assertEquals(429, form.statusCode());
+        assertTrue(form.body(), form.body().contains("Too many failed logins from "));
+        assertTrue(form.headers().allValues("Set-Cookie").isEmpty());
+
+        // a second later the right password is checked again, and its success forgets the failures
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/api/services", ADMIN).statusCode() == 200);
+        assertError(get("/api/services", guess), 401, "Wrong user name or password");
+    }
+
+    @Test
     public void publishBrowseAndReadMessagesThroughTheApi() throws Exception {
         purge(RECORDER);
         List<String> ids = new ArrayList<>();

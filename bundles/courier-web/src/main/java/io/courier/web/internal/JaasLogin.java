@@ -16,25 +16,59 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Checks a user name and password against a Karaf JAAS realm and tells whether the user has the required role. */
+/**
+ * Checks a user name and password against a Karaf JAAS realm and tells whether the user has the required role.
+ * Failed logins slow down the next ones from the same address ({@link LoginThrottle}).
+ */
 final class JaasLogin {
 
     private static final Logger LOG = LoggerFactory.getLogger(JaasLogin.class);
 
     private final String realm;
     private final String role;
+    private final LoginThrottle throttle;
 
     JaasLogin(String realm, String role) {
+        this(realm, role, new LoginThrottle(System::currentTimeMillis));
+    }
+
+    JaasLogin(String realm, String role, LoginThrottle throttle) {
         this.realm = realm;
         this.role = role;
+        this.throttle = throttle;
     }
 
     String role() {
         return role;
     }
 
-    /** The user, if the realm accepts the password; empty otherwise. */
-    Optional<User> login(String name, String password) {
+    /**
+     * The user, if the realm accepts the password; empty otherwise.
+     *
+     * @param address the client's address
+     * @throws WebException a 429 if too many logins from this address failed lately: the password is not checked
+     */
+    Optional<User> login(String name, String password, String address) {
+        long waitMs = throttle.admit(address);
+        if (waitMs > 0) {
+            long seconds = (waitMs + 999) / 1000;
+            LOG.debug("Login of '{}' from {} refused unchecked: {} s to wait after failed logins", name, address, seconds);
+            throw WebException.tooManyRequests("Too many failed logins from " + address + ": try again in " + seconds
+                    + (seconds == 1 ? " second" : " seconds"), seconds);
+        }
+        Optional<User> user = Optional.empty();
+        try {
+            user = check(name, password);
+        } finally {
+            throttle.done(address, user.isPresent());
+        }
+        if (user.isEmpty()) {
+            LOG.info("Failed login of '{}' from {}", name, address);
+        }
+        return user;
+    }
+
+    private Optional<User> check(String name, String password) {
         if (name == null || name.isEmpty() || password == null) {
             return Optional.empty();
         }
@@ -68,11 +102,11 @@ final class JaasLogin {
     }
 
     /**
-     * The user named by an {@code Authorization: Basic} header.
+     * The user named by an {@code Authorization: Basic} header, sent from this address.
      *
-     * @return empty if the header is absent or not Basic; a refused login gives a 401
+     * @return empty if the header is absent or not Basic; a refused login gives a 401, too many a 429
      */
-    Optional<User> basic(String authorization) {
+    Optional<User> basic(String authorization, String address) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
@@ -83,7 +117,8 @@ final class JaasLogin {
             throw new WebException(401, "The Authorization header is not valid Basic credentials (base64 of user:password)");
         }
         int colon = decoded.indexOf(':');
-        Optional<User> user = colon < 0 ? Optional.empty() : login(decoded.substring(0, colon), decoded.substring(colon + 1));
+        Optional<User> user = colon < 0 ? login(decoded, null, address)
+                : login(decoded.substring(0, colon), decoded.substring(colon + 1), address);
         return Optional.of(user.orElseThrow(() -> new WebException(401, "Wrong user name or password")));
     }
 }

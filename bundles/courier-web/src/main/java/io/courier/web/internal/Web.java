@@ -100,7 +100,7 @@ public class Web extends HttpServlet {
 
     private void api(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
         try {
-            Optional<User> basic = jaas.basic(req.getHeader("Authorization"));
+            Optional<User> basic = jaas.basic(req.getHeader("Authorization"), req.getRemoteAddr());
             User user = basic.or(() -> sessionUser(req)).orElseThrow(() -> new WebException(401, "Not logged in:"
                     + " send HTTP Basic credentials of a user with the " + jaas.role() + " role, or log in at " + BASE
                     + "/login"));
@@ -114,8 +114,15 @@ public class Web extends HttpServlet {
             if (!resp.isCommitted()) {
                 resp.reset();
                 headers(resp);
+                retryAfter(resp, e);
                 Api.send(resp, status, Errors.json(Errors.message(e)));
             }
+        }
+    }
+
+    private static void retryAfter(HttpServletResponse resp, RuntimeException e) {
+        if (e instanceof WebException w && w.retryAfterSeconds() > 0) {
+            resp.setHeader("Retry-After", String.valueOf(w.retryAfterSeconds()));
         }
     }
 
@@ -243,7 +250,14 @@ public class Web extends HttpServlet {
 
     private void login(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String next = req.getParameter("next");
-        Optional<User> user = jaas.login(req.getParameter("username"), req.getParameter("password"));
+        Optional<User> user;
+        try {
+            user = jaas.login(req.getParameter("username"), req.getParameter("password"), req.getRemoteAddr());
+        } catch (WebException tooMany) {
+            retryAfter(resp, tooMany);
+            html(resp, tooMany.status(), Pages.layout("Log in", null, null, null, Pages.login(tooMany.getMessage(), next)));
+            return;
+        }
         if (user.isEmpty() || !user.get().admin()) {
             String error = user.isEmpty() ? "Wrong user name or password"
                     : "User '" + user.get().name() + "' does not have the " + jaas.role() + " role";
