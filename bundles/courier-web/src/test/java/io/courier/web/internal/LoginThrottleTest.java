@@ -20,11 +20,23 @@ class LoginThrottleTest {
         throttle.done(address, false);
     }
 
-    @Test
-    void theFirstFailuresCostNothingThenEachWaitDoubles() {
+    private void spendTheFreeFailures() {
         for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
             fail(GUESSER);
         }
+    }
+
+    /** Fails this many times, each after waiting as long as the throttle can ask. */
+    private void failOncePerLongestWait(int times) {
+        for (int i = 0; i < times; i++) {
+            now.addAndGet(LoginThrottle.MAX_DELAY_MS);
+            fail(GUESSER);
+        }
+    }
+
+    @Test
+    void theFirstFailuresCostNothingThenEachWaitDoubles() {
+        spendTheFreeFailures();
         assertEquals(1_000, throttle.admit(GUESSER), "refused, unchecked, for a second after the 5th failure");
         now.addAndGet(999);
         assertEquals(1, throttle.admit(GUESSER));
@@ -40,18 +52,13 @@ class LoginThrottleTest {
 
     @Test
     void theWaitStopsGrowingAtFiveMinutes() {
-        for (int i = 0; i < 20; i++) {
-            now.addAndGet(LoginThrottle.MAX_DELAY_MS);
-            fail(GUESSER);
-        }
+        failOncePerLongestWait(20);
         assertEquals(LoginThrottle.MAX_DELAY_MS, throttle.admit(GUESSER));
     }
 
     @Test
     void onceTheFreeFailuresAreSpentOneAttemptAtATimeIsChecked() {
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            fail(GUESSER);
-        }
+        spendTheFreeFailures();
         now.addAndGet(1_000);
         assertEquals(0, throttle.admit(GUESSER), "the first waits its turn and is checked");
         assertTrue(throttle.admit(GUESSER) > 0, "a parallel one is refused while the first is checked");
@@ -61,29 +68,20 @@ class LoginThrottleTest {
 
     @Test
     void aSuccessForgetsTheFailures() {
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            fail(GUESSER);
-        }
+        spendTheFreeFailures();
         now.addAndGet(1_000);
         assertEquals(0, throttle.admit(GUESSER));
         throttle.done(GUESSER, true);
 
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            fail(GUESSER);
-        }
+        spendTheFreeFailures();
         assertEquals(1_000, throttle.admit(GUESSER), "five free failures again, then the first wait");
     }
 
     @Test
     void failuresAreForgottenAfterAnHourOfQuiet() {
-        for (int i = 0; i < 8; i++) {
-            now.addAndGet(LoginThrottle.MAX_DELAY_MS);
-            fail(GUESSER);
-        }
+        failOncePerLongestWait(8);
         now.addAndGet(LoginThrottle.FORGET_AFTER_MS);
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            fail(GUESSER);
-        }
+        spendTheFreeFailures();
         assertEquals(1_000, throttle.admit(GUESSER));
     }
 }
