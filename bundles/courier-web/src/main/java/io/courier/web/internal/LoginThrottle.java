@@ -18,8 +18,9 @@ final class LoginThrottle {
     static final long MAX_DELAY_MS = 5 * 60_000;
     /** Failures older than this are forgotten. */
     static final long FORGET_AFTER_MS = 60 * 60_000;
-    /** Beyond this many addresses, the forgotten ones are removed. */
-    private static final int PRUNE_ABOVE = 10_000;
+    /** Beyond this many addresses, the forgotten ones are removed, at most once a minute (a scan of them all). */
+    static final int PRUNE_ABOVE = 10_000;
+    private static final long PRUNE_EVERY_MS = 60_000;
 
     /** An address's failures in a row, the time of the last one, and whether an attempt is being checked. */
     private static final class Record {
@@ -30,6 +31,7 @@ final class LoginThrottle {
 
     private final Map<String, Record> records = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private volatile long prunedAt;
 
     LoginThrottle(LongSupplier clock) {
         this.clock = clock;
@@ -68,22 +70,28 @@ final class LoginThrottle {
         if (r == null) {
             return;
         }
+        long now = clock.getAsLong();
         synchronized (r) {
             r.checking = false;
             if (succeeded) {
                 r.failures = 0;
             } else {
                 r.failures++;
-                r.lastFailureAt = clock.getAsLong();
+                r.lastFailureAt = now;
             }
         }
-        if (records.size() > PRUNE_ABOVE) {
-            prune();
+        if (records.size() > PRUNE_ABOVE && now - prunedAt >= PRUNE_EVERY_MS) {
+            prunedAt = now;
+            prune(now);
         }
     }
 
-    private void prune() {
-        long now = clock.getAsLong();
+    /** How many addresses are tracked. */
+    int tracked() {
+        return records.size();
+    }
+
+    private void prune(long now) {
         records.entrySet().removeIf(e -> {
             Record r = e.getValue();
             synchronized (r) {

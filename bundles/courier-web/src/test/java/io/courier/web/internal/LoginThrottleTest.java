@@ -84,4 +84,17 @@ class LoginThrottleTest {
         spendTheFreeFailures();
         assertEquals(1_000, throttle.admit(GUESSER));
     }
+
+    @Test
+    void beyondTenThousandAddressesTheForgottenOnesAreDropped() {
+        for (int i = 0; i <= LoginThrottle.PRUNE_ABOVE; i++) {
+            fail("10.1." + i);
+        }
+        assertEquals(LoginThrottle.PRUNE_ABOVE + 1, throttle.tracked(), "all kept within the hour");
+
+        now.addAndGet(LoginThrottle.FORGET_AFTER_MS);
+        fail(GUESSER);
+
+        assertEquals(1, throttle.tracked(), "only the address that failed within the hour is left");
+    }
 }
