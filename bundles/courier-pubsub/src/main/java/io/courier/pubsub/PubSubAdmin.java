@@ -6,7 +6,10 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Read access to the pub/sub store for management tools. Every figure is read from the store. */
+/**
+ * Pub/sub for management tools: the figures of services, topics and queued messages, read from the store, and
+ * what an operator does to them (retry, purge, pause, resume).
+ */
 @ProviderType
 public interface PubSubAdmin {
 
@@ -74,6 +77,9 @@ public interface PubSubAdmin {
 
     /** When pub/sub started counting {@link #stats()}: its last start. */
     Instant statsSince();
+
+    /** What the delivery sweep did since {@link #statsSince()}. */
+    SweepStats sweepStats();
 
     /**
      * A service's effective delivery policy, each value with where it comes from. For a service known but not

@@ -6,10 +6,12 @@ import java.util.Optional;
 /**
  * A Courier service as pub/sub knows it: registered now (with its bundle) or known from an earlier registration,
  * and its queue figures over all its subscriptions. {@code delivered} and {@code expired} count since its
- * subscriptions were created; {@code paused} is true when delivery to all of them is paused.
+ * subscriptions were created; {@code paused} is true when delivery to all of them is paused; {@code hung} counts
+ * its calls that passed their delivery timeout and still hold their handler thread (a service that ignores the
+ * interrupt): no other message goes to that subscription until the call returns.
  */
 public record ServiceInfo(String name, Optional<Bundle> bundle, long depth, long inFlight, long dead, long delivered,
-        long expired, Optional<Instant> lastDeliveryAt, boolean paused) {
+        long expired, Optional<Instant> lastDeliveryAt, boolean paused, int hung) {
 
     /** The bundle that registers the service now. */
     public record Bundle(long id, String symbolicName, String version) {

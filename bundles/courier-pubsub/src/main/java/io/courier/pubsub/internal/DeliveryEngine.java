@@ -1,19 +1,23 @@
 package io.courier.pubsub.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
@@ -24,10 +28,13 @@ import io.courier.pubsub.internal.store.SubscriptionRow;
 
 /**
  * Runs the delivery workers: one {@link SubscriptionWorker} per subscription, run on a shared pool of threads
- * when it has work, one batch at a time so that busy subscriptions take turns. A timer wakes workers whose
- * next retry is due.
+ * when it has work, one batch at a time so that busy subscriptions take turns. Workers are woken by publishes,
+ * by a timer when their next retry is due, and, as a safety net for any wake-up that never came, by a periodic
+ * sweep that asks the store which idle subscriptions have due deliveries.
  */
 final class DeliveryEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
     private final Store store;
     private final ServiceRegistry registry;
@@ -39,13 +46,16 @@ final class DeliveryEngine {
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     /** Runs the services' handle for the workers, so that a worker can give up on a service that hangs. */
-    private final ExecutorService handlers;
+    private final HandlerThreads handlers;
     private final Map<Long, SubscriptionWorker> workers = new ConcurrentHashMap<>();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final Sweeps sweeps = new Sweeps();
+    private ScheduledFuture<?> sweep;
     private volatile boolean running = true;
 
     DeliveryEngine(Store store, ServiceRegistry registry, Routing routing,
             Function<RegisteredService, DeliveryPolicy> policies, Metrics metrics, Acknowledger acknowledger,
-            int threads, int batchSize) {
+            int threads, int batchSize, long sweepIntervalMs) {
         this.store = store;
         this.registry = registry;
         this.routing = routing;
@@ -59,17 +69,13 @@ final class DeliveryEngine {
             t.setDaemon(true);
             return t;
         });
-        AtomicInteger h = new AtomicInteger();
-        this.handlers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "courier-handler-" + h.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.handlers = new HandlerThreads(threads);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "courier-delivery-timer");
             t.setDaemon(true);
             return t;
         });
+        sweepEvery(sweepIntervalMs);
     }
 
     /** Makes a subscription's worker look for due deliveries now. */
@@ -106,7 +112,10 @@ final class DeliveryEngine {
         return w == null ? 0 : w.inFlight();
     }
 
-    /** Stops taking new batches and waits a little for the running ones; what is not acknowledged is redelivered. */
+    /**
+     * Stops taking new batches and new calls, and waits a little for the running ones; what is not acknowledged is
+     * redelivered, and what fails from now on is not counted as an attempt.
+     */
     void stop() {
         running = false;
         timer.shutdownNow();
@@ -127,8 +136,10 @@ final class DeliveryEngine {
     }
 
     /** Applies a changed configuration: the batches and threads to come follow it, those running finish as they are. */
-    synchronized void resize(int threads, int newBatchSize) {
+    synchronized void resize(int threads, int newBatchSize, long sweepIntervalMs) {
         batchSize = newBatchSize;
+        handlers.resize(threads);
+        sweepEvery(sweepIntervalMs);
         if (threads > pool.getMaximumPoolSize()) {
             pool.setMaximumPoolSize(threads);
             pool.setCorePoolSize(threads);
@@ -178,38 +189,106 @@ final class DeliveryEngine {
     }
 
     /**
-     * Calls a service for a worker and waits at most {@code timeoutMs}.
+     * Starts a worker's call of a service on a handler thread.
      *
-     * @throws DeliveryTimeoutException if the service has not returned by then; its thread is interrupted
-     * @throws Exception                what the service threw
+     * @throws RejectedExecutionException if no handler thread is free, or delivery is stopping
      */
-    Object handle(Callable<Object> call, long timeoutMs) throws Exception {
-        Future<Object> handling = handlers.submit(call);
-        try {
-            return handling.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            handling.cancel(true);
-            throw new DeliveryTimeoutException(timeoutMs);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            throw (Error) cause;
-        } catch (InterruptedException e) {
-            handling.cancel(true);
-            Thread.currentThread().interrupt();
-            throw e;
+    HandlerThreads.Call call(Callable<Object> call, Runnable returned) {
+        if (!running) {
+            throw new RejectedExecutionException("delivery is stopping");
         }
+        return handlers.start(call, returned);
+    }
+
+    int maxHandlerThreads() {
+        return handlers.maxThreads();
+    }
+
+    /** Handler threads running a call now. */
+    int busyHandlerThreads() {
+        return handlers.busy();
+    }
+
+    /** Calls to a subscription's service abandoned after their timeout that have not returned yet. */
+    int hung(long subscriptionId) {
+        SubscriptionWorker w = workers.get(subscriptionId);
+        return w == null ? 0 : w.hung();
+    }
+
+    // ---- the sweep ---------------------------------------------------------------------------------------
+
+    /** Sweeps every {@code intervalMs} from now on, in place of the earlier period. */
+    private synchronized void sweepEvery(long intervalMs) {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        if (running) {
+            sweep = timer.scheduleWithFixedDelay(() -> execute(this::sweepOnce), intervalMs, intervalMs,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Wakes the idle workers of deliverable subscriptions (registered, not paused) that have due deliveries,
+     * whatever wake-up they missed. One index probe per such subscription: the cost follows the number of
+     * subscriptions, never the backlog. Runs on the delivery pool, one sweep at a time.
+     */
+    void sweepOnce() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            long now = System.currentTimeMillis();
+            List<SubscriptionRow> idle = new ArrayList<>();
+            for (SubscriptionRow s : routing.subscriptions()) {
+                SubscriptionWorker w = workers.get(s.id());
+                if (!s.paused() && (w == null || w.idleAt(now)) && registry.find(s.subscriber()).isPresent()) {
+                    idle.add(s);
+                }
+            }
+            int woken = 0;
+            if (!idle.isEmpty()) {
+                Map<Long, Long> next = store.nextAttempts(idle.stream().map(SubscriptionRow::id).toList());
+                for (SubscriptionRow s : idle) {
+                    Long at = next.get(s.id());
+                    if (at != null && at <= now) {
+                        woken++;
+                        LOG.debug("The sweep wakes the delivery of topic '{}' to '{}'", routing.topicName(s.topicId()),
+                                s.subscriber());
+                        wake(s);
+                    }
+                }
+            }
+            sweeps.record(idle.size(), woken, System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            LOG.debug("The sweep failed (the next one tries again): {}", e.toString());
+        } finally {
+            sweeping.set(false);
+        }
+    }
+
+    /** What the sweeps did so far. */
+    Sweeps sweeps() {
+        return sweeps;
     }
 
     void execute(Runnable r) {
         if (running) {
-            pool.execute(r);
+            try {
+                pool.execute(r);
+            } catch (RejectedExecutionException stopping) {
+                // stopped meanwhile: what it would have delivered is delivered after the start
+            }
         }
     }
 
-    java.util.concurrent.ScheduledFuture<?> schedule(Runnable r, long delayMs) {
-        return timer.schedule(r, delayMs, TimeUnit.MILLISECONDS);
+    /** Runs {@code r} after a delay on the engine's timer; null once delivery stopped. */
+    ScheduledFuture<?> schedule(Runnable r, long delayMs) {
+        try {
+            return running ? timer.schedule(r, delayMs, TimeUnit.MILLISECONDS) : null;
+        } catch (RejectedExecutionException stopping) {
+            return null;
+        }
     }
 }

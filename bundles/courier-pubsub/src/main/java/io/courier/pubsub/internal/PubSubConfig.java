@@ -25,6 +25,10 @@ public @interface PubSubConfig {
     @AttributeDefinition(description = "Deliveries fetched and acknowledged together", min = "1", max = "10000")
     int batchSize() default 100;
 
+    @AttributeDefinition(description = "How often, in milliseconds, delivery looks in the store for due messages"
+            + " that no wake-up announced (the safety net behind publishing's own wake-ups)", min = "10", max = "60000")
+    long sweepIntervalMs() default 1000;
+
     @AttributeDefinition(description = "Delivery attempts before a message becomes a dead letter", min = "1")
     int maxAttempts() default 10;
 

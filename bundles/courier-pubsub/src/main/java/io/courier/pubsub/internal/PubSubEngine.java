@@ -34,7 +34,6 @@ import io.courier.core.Ids;
 import io.courier.core.Json;
 import io.courier.core.PublishChannel;
 import io.courier.core.RegisteredService;
-import io.courier.core.RegistryListener;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
@@ -43,6 +42,7 @@ import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
+import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.TopicInfo;
 import io.courier.pubsub.internal.store.DueDelivery;
 import io.courier.pubsub.internal.store.NewMessage;
@@ -60,7 +60,7 @@ import io.courier.pubsub.internal.store.TopicRow;
 @Component(service = { PubSub.class, PublishChannel.class, PubSubAdmin.class }, immediate = true,
         configurationPid = PubSubConfig.PID)
 @Designate(ocd = PubSubConfig.class)
-public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, RegistryListener {
+public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(PubSubEngine.class);
     /** The most messages one publishAll takes: one transaction must stay a reasonable size. */
@@ -80,6 +80,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     private Store store;
     private GroupCommitWriter writer;
     private DeliveryEngine engine;
+    private Registrations registrations;
     private Metrics metrics;
     private volatile Settings settings;
 
@@ -88,13 +89,14 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         this.settings = Settings.of(config);
         store = new Store(emf);
         store.prepare();
-        routing.load(store.loadTopics());
+        routing.reload(store::loadTopics);
         metrics = new Metrics(Instant.now());
         writer = new GroupCommitWriter(store, this::wakeSubscribers);
         engine = new DeliveryEngine(store, registry, routing, this::policyOf, metrics, writer::acknowledge,
-                settings.deliveryThreads(), settings.batchSize());
+                settings.deliveryThreads(), settings.batchSize(), settings.sweepIntervalMs());
+        registrations = new Registrations(store, routing, engine);
         writer.start();
-        registry.addListener(this);
+        registry.addListener(registrations);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
                 settings.deliveryThreads());
     }
@@ -104,45 +106,18 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     void modified(PubSubConfig config) {
         Settings changed = Settings.of(config);
         settings = changed;
-        engine.resize(changed.deliveryThreads(), changed.batchSize());
+        engine.resize(changed.deliveryThreads(), changed.batchSize(), changed.sweepIntervalMs());
         LOG.info("Courier pub/sub settings changed: {}", changed);
     }
 
     @Deactivate
     void deactivate() {
-        registry.removeListener(this);
+        registry.removeListener(registrations);
+        registrations.stop();
         engine.stop(); // its last batches are acknowledged through the writer
         writer.stop();
         store.close();
         LOG.info("Courier pub/sub stopped");
-    }
-
-    // ---- services come and go --------------------------------------------------------------------------
-
-    @Override
-    public void registered(RegisteredService service) {
-        List<String> topics = new ArrayList<>();
-        topics.add(service.name());
-        topics.addAll(service.subscriptions());
-        subscribe(service.name(), topics);
-        long now = System.currentTimeMillis();
-        for (SubscriptionRow s : routing.subscriptionsOf(service.name())) {
-            // A service that comes back (a new version, a restarted bundle) gets its waiting messages at once,
-            // those waiting for a retry included.
-            engine.registered(s, now);
-        }
-    }
-
-    @Override
-    public void unregistered(String name) {
-        // Nothing to do: topics and subscriptions stay, messages wait for the service to come back.
-    }
-
-    private synchronized void subscribe(String subscriber, List<String> topics) {
-        if (!routing.subscribedToAll(subscriber, topics)) {
-            store.ensureSubscriptions(subscriber, topics, System.currentTimeMillis());
-            routing.load(store.loadTopics());
-        }
     }
 
     private DeliveryPolicy policyOf(RegisteredService service) {
@@ -249,7 +224,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
         }
         Optional<TopicRow> topic = routing.topic(name).filter(t -> !t.subscriptions().isEmpty());
         if (topic.isEmpty() && !name.startsWith("/")) {
-            registry.find(name).ifPresent(this::registered);
+            registry.find(name).ifPresent(registrations::subscribeNow);
             topic = routing.topic(name);
         }
         return topic.orElseThrow(() -> name.startsWith("/")
@@ -277,7 +252,8 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
                     subs.stream().mapToLong(SubscriptionInfo::delivered).sum(),
                     subs.stream().mapToLong(SubscriptionInfo::expired).sum(),
                     subs.stream().flatMap(s -> s.lastDeliveryAt().stream()).max(Comparator.naturalOrder()),
-                    !subs.isEmpty() && subs.stream().allMatch(SubscriptionInfo::paused)));
+                    !subs.isEmpty() && subs.stream().allMatch(SubscriptionInfo::paused),
+                    routing.subscriptionsOf(name).stream().mapToInt(sub -> engine.hung(sub.id())).sum()));
         });
         return list;
     }
@@ -360,7 +336,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     @Override
     public void pause(String name) {
         store.setPaused(ids(subscriptionsNamed(name)), true);
-        routing.load(store.loadTopics());
+        routing.reload(store::loadTopics);
         LOG.info("Delivery to '{}' paused; its messages wait until courier:resume", name);
     }
 
@@ -368,7 +344,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     public void resume(String name) {
         List<SubscriptionRow> subs = subscriptionsNamed(name);
         store.setPaused(ids(subs), false);
-        routing.load(store.loadTopics());
+        routing.reload(store::loadTopics);
         LOG.info("Delivery to '{}' resumed", name);
         subs.forEach(engine::wake);
     }
@@ -381,6 +357,11 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin, Regist
     @Override
     public Instant statsSince() {
         return metrics.since();
+    }
+
+    @Override
+    public SweepStats sweepStats() {
+        return engine.sweeps().stats();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.courier.pubsub.internal.store.SubscriptionRow;
 import io.courier.pubsub.internal.store.TopicRow;
@@ -12,6 +13,10 @@ import io.courier.pubsub.internal.store.TopicRow;
 /**
  * The topics and their subscriptions, kept in memory to route publishes without a query. A copy of the
  * (small) topic and subscription tables, replaced whole when they change.
+ * <p>
+ * Reloads are ordered: each reads the tables and installs what it read under one lock, so a reload never
+ * installs tables older than those already installed (a pause stored just before a new subscription's reload is
+ * never undone by an earlier read finishing last).
  */
 final class Routing {
 
@@ -21,7 +26,12 @@ final class Routing {
 
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
 
-    void load(List<TopicRow> topics) {
+    /** Reads the tables and installs them; call after every change stored, once it is committed. */
+    synchronized void reload(Supplier<List<TopicRow>> tables) {
+        install(tables.get());
+    }
+
+    private void install(List<TopicRow> topics) {
         Map<String, TopicRow> byName = new HashMap<>();
         Map<Long, TopicRow> byId = new HashMap<>();
         Map<Long, SubscriptionRow> subscriptions = new HashMap<>();
@@ -48,6 +58,11 @@ final class Routing {
 
     List<TopicRow> topics() {
         return List.copyOf(snapshot.byName().values());
+    }
+
+    /** Every subscription. */
+    List<SubscriptionRow> subscriptions() {
+        return List.copyOf(snapshot.subscriptions().values());
     }
 
     /** The subscriptions of one subscriber, across all topics. */

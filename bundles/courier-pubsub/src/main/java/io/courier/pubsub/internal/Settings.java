@@ -13,7 +13,7 @@ import io.courier.pubsub.internal.store.MessageEntity;
  * reported, naming its key, and replaced by its default, so that a typo in {@code etc/io.courier.pubsub.cfg}
  * never stops pub/sub.
  */
-record Settings(int maxMessageSize, int deliveryThreads, int batchSize, DeliveryPolicy defaults) {
+record Settings(int maxMessageSize, int deliveryThreads, int batchSize, long sweepIntervalMs, DeliveryPolicy defaults) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Settings.class);
 
@@ -22,6 +22,7 @@ record Settings(int maxMessageSize, int deliveryThreads, int batchSize, Delivery
                 valid("maxMessageSize", c::maxMessageSize, v -> v >= 1 && v <= MessageEntity.MAX_DATA_CHARS),
                 valid("deliveryThreads", c::deliveryThreads, v -> v >= 1 && v <= 1_000),
                 valid("batchSize", c::batchSize, v -> v >= 1 && v <= 10_000),
+                valid("sweepIntervalMs", c::sweepIntervalMs, v -> v >= 10 && v <= 60_000),
                 new DeliveryPolicy(
                         valid("maxAttempts", c::maxAttempts, v -> v >= 1),
                         valid("backoffInitialMs", c::backoffInitialMs, v -> v >= 0),

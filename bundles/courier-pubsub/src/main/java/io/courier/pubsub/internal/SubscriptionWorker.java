@@ -2,6 +2,7 @@ package io.courier.pubsub.internal;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,17 +20,32 @@ import io.courier.pubsub.internal.store.SubscriptionRow;
  * Delivers one subscription's messages, one batch per run: fetch the due deliveries, call the service for
  * each, record the outcome of the whole batch in one transaction. Queued on the engine's pool at most once at
  * a time; a wake-up during a run makes it run again.
+ * <p>
+ * Only the service's own failures count as attempts. A delivery that could not be made because the service went
+ * away, Courier is stopping, or no handler thread was free stays pending with its attempts unchanged.
  */
 final class SubscriptionWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
     private static final long STORE_RETRY_MIN_MS = 1_000;
     private static final long STORE_RETRY_MAX_MS = 30_000;
+    /** How long a call may go on after its interrupt before the service is reported as hung. */
+    static final long HUNG_AFTER_INTERRUPT_MS = 1_000;
+    /** When every handler thread is taken, the next try comes after this long. */
+    static final long NO_THREAD_RETRY_MS = 1_000;
     /**
-     * A batch is acknowledged after at most this long, even if not all of it was delivered: with a slow
-     * service, this bounds both what a crash redelivers and how long acknowledged work waits in memory.
+     * A batch is acknowledged once this long has passed since it was fetched, checked after each message: with a
+     * slow service, this bounds both what a crash redelivers and how long acknowledged work waits in memory, to
+     * this long plus one call.
      */
     static final long MAX_BATCH_MS = 250;
+
+    /** What became of one delivery. */
+    private enum Result {
+        DELIVERED, FAILED,
+        /** Not attempted, or not the message's failure: it stays pending, attempts unchanged; the batch ends. */
+        DEFERRED
+    }
 
     private final DeliveryEngine engine;
     private final SubscriptionRow subscription;
@@ -39,9 +55,15 @@ final class SubscriptionWorker implements Runnable {
     private volatile boolean again;
     /** When the service last registered: what its previous registration left waiting for a retry is due at once. */
     private volatile long registeredAt;
+    /** A call given up on (timed out) that has not returned yet: no other call goes to the service meanwhile. */
+    private volatile HandlerThreads.Call abandoned;
+    /** Until when the head of an ordered queue is not due: nothing else may go before it. */
+    private volatile long headDueAt;
     private ScheduledFuture<?> timer; // guarded by this
     private long timerAt; // guarded by this
+    private volatile boolean hungReported;
     private long storeRetryMs = STORE_RETRY_MIN_MS;
+    private boolean noThreadReported;
 
     SubscriptionWorker(DeliveryEngine engine, SubscriptionRow subscription, String topic) {
         this.engine = engine;
@@ -64,6 +86,20 @@ final class SubscriptionWorker implements Runnable {
 
     int inFlight() {
         return inFlight.get();
+    }
+
+    /** Calls to the service abandoned after their timeout that have not returned yet: 0 or 1. */
+    int hung() {
+        HandlerThreads.Call call = abandoned;
+        return call != null && !call.returned() ? 1 : 0;
+    }
+
+    /**
+     * Whether the periodic sweep should look for due deliveries of this subscription: not while it is queued or
+     * running, waits for an abandoned call, or waits for the head of an ordered queue.
+     */
+    boolean idleAt(long now) {
+        return !queued.get() && abandoned == null && headDueAt <= now;
     }
 
     @Override
@@ -98,6 +134,9 @@ final class SubscriptionWorker implements Runnable {
 
     /** Delivers one batch; returns whether there may be more to deliver now. */
     private boolean deliverBatch() {
+        if (abandoned != null) {
+            return false; // the abandoned call's return wakes the worker
+        }
         Optional<RegisteredService> found = engine.registry().find(subscription.subscriber());
         if (found.isEmpty()) {
             LOG.debug("'{}' is not registered: its messages on '{}' wait for it", subscription.subscriber(), topic);
@@ -113,6 +152,7 @@ final class SubscriptionWorker implements Runnable {
         int limit = engine.batchSize();
         List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, registeredAt, limit, policy.ordered());
         LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
+        headDueAt = 0;
         if (batch.isEmpty()) {
             engine.store().nextAttemptAt(subscription.id()).ifPresent(this::wakeAt);
             return false;
@@ -123,11 +163,15 @@ final class SubscriptionWorker implements Runnable {
         long deadline = System.currentTimeMillis() + MAX_BATCH_MS;
         boolean cutShort = false;
         for (DueDelivery d : batch) {
+            if (!engine.running()) {
+                break; // stopping: the rest stays pending, as it is
+            }
             if (System.currentTimeMillis() > deadline) {
                 cutShort = true; // the rest stays pending, fetched again by the next run, at once
                 break;
             }
             if (!d.dueAt(now, registeredAt)) { // ordered: the head is not due yet
+                headDueAt = d.nextAttemptAt();
                 wakeAt(d.nextAttemptAt());
                 break;
             }
@@ -135,14 +179,9 @@ final class SubscriptionWorker implements Runnable {
                 outcome.expired(d);
                 LOG.debug("Message {} to '{}' expired before delivery", d.msgId(), subscription.subscriber());
             } else {
-                try {
-                    if (!deliver(service, d, policy, outcome) && policy.ordered()) {
-                        break;
-                    }
-                } catch (ServiceGoneException e) {
-                    // Not an attempt: the service went away before the call. Its messages wait for it.
-                    LOG.debug("Service '{}' went away before message {} reached it", service.name(), d.msgId());
-                    break;
+                Result result = deliver(service, d, policy, outcome);
+                if (result == Result.DEFERRED || abandoned != null || (result == Result.FAILED && policy.ordered())) {
+                    break; // an abandoned call still running: no other call until it returns
                 }
             }
             inFlight.decrementAndGet();
@@ -157,49 +196,121 @@ final class SubscriptionWorker implements Runnable {
         // A full batch may have more behind it, and a failure may have left the head waiting (its wake-up is set
         // by the next fetch). Otherwise every due delivery was in this batch; what is published meanwhile wakes
         // the worker again.
-        return cutShort || batch.size() == limit || !outcome.failed().isEmpty();
+        return abandoned == null
+                && (cutShort || batch.size() == limit || !outcome.failed().isEmpty());
     }
 
-    /** Delivers one message; returns false if it failed. */
-    private boolean deliver(RegisteredService service, DueDelivery d, DeliveryPolicy policy, BatchOutcome outcome)
-            throws ServiceGoneException {
+    /** Delivers one message and adds what became of it to the outcome, unless deferred. */
+    private Result deliver(RegisteredService service, DueDelivery d, DeliveryPolicy policy, BatchOutcome outcome) {
         int attempt = d.attempts() + 1;
+        HandlerThreads.Call call;
         try {
             DeliveredMessage message = new DeliveredMessage(d, topic);
-            engine.handle(() -> service.deliver(message), policy.timeoutMs());
+            call = engine.call(() -> service.deliver(message), this::callReturned);
+        } catch (RejectedExecutionException e) {
+            if (!engine.running()) {
+                return Result.DEFERRED;
+            }
+            if (!noThreadReported) {
+                noThreadReported = true;
+                LOG.warn("No handler thread free for '{}' ({} taken, most by calls that hang); its messages wait and"
+                        + " are tried again every {} ms", service.name(), engine.maxHandlerThreads(), NO_THREAD_RETRY_MS);
+            }
+            wakeAt(System.currentTimeMillis() + NO_THREAD_RETRY_MS);
+            return Result.DEFERRED;
+        }
+        noThreadReported = false;
+        try {
+            call.await(policy.timeoutMs());
             outcome.delivered(d);
-            return true;
-        } catch (ServiceGoneException e) {
-            throw e;
+            return Result.DELIVERED;
         } catch (InterruptedException e) {
             // Courier is stopping: not the message's failure; it is delivered again after the restart.
             Thread.currentThread().interrupt();
-            throw new ServiceGoneException(service.name());
+            abandoned(call, service, d);
+            return Result.DEFERRED;
         } catch (Throwable e) { // Errors too: a StackOverflowError or an OutOfMemoryError in one service is its failure
+            if (e instanceof DeliveryTimeoutException) {
+                abandoned(call, service, d);
+            }
+            if (e instanceof ServiceGoneException) {
+                // Not an attempt: the service went away before the call. Its messages wait for it.
+                LOG.debug("Service '{}' went away before message {} reached it", service.name(), d.msgId());
+                return Result.DEFERRED;
+            }
+            if (!engine.running()) {
+                // Courier is stopping: what failed meanwhile (an interrupted call, a store that closed) is not the
+                // message's failure; it is delivered again after the start.
+                LOG.debug("Delivery of {} to '{}' ended by the stop of pub/sub: {}", d.msgId(), service.name(),
+                        e.toString());
+                return Result.DEFERRED;
+            }
             if (engine.registry().find(service.name()).filter(current -> current == service).isEmpty()) {
                 // The registration went away during the call (its bundle stopping, a new version coming): the
                 // failure is not the message's. It stays pending, attempts unchanged, for the next registration.
                 LOG.info("Service '{}' went away while message {} was being delivered ({}); it is delivered again"
                         + " when the service is back", service.name(), d.msgId(), e.toString());
-                throw new ServiceGoneException(service.name());
+                return Result.DEFERRED;
             }
-            long now = System.currentTimeMillis();
-            boolean dead = policy.exhausted(attempt);
-            long next = dead ? now : now + policy.backoffMs(attempt);
-            outcome.failed(new BatchOutcome.Failure(d.deliveryId(), attempt, next, dead, e.toString()));
-            if (dead) {
-                LOG.warn("Message {} to '{}' is a dead letter after {} attempts; last error: {}"
-                        + " (courier:browse --dead {} lists it)", d.msgId(), service.name(), attempt, e.toString(),
-                        service.name());
-            } else if (attempt == 1) {
-                LOG.warn("Delivery of {} to '{}' failed (attempt {} of {}), retrying in {} ms", d.msgId(),
-                        service.name(), attempt, policy.maxAttempts(), next - now, e);
-            } else {
-                LOG.warn("Delivery of {} to '{}' failed (attempt {} of {}), retrying in {} ms: {}", d.msgId(),
-                        service.name(), attempt, policy.maxAttempts(), next - now, e.toString());
-                LOG.debug("Failure of {}", d.msgId(), e);
+            recordFailure(service, d, policy, attempt, e, outcome);
+            return Result.FAILED;
+        }
+    }
+
+    private void recordFailure(RegisteredService service, DueDelivery d, DeliveryPolicy policy, int attempt,
+            Throwable e, BatchOutcome outcome) {
+        long now = System.currentTimeMillis();
+        boolean dead = policy.exhausted(attempt);
+        long next = dead ? now : now + policy.backoffMs(attempt);
+        outcome.failed(new BatchOutcome.Failure(d.deliveryId(), attempt, next, dead, e.toString()));
+        if (dead) {
+            LOG.warn("Message {} to '{}' is a dead letter after {} attempts; last error: {}"
+                    + " (courier:browse --dead {} lists it)", d.msgId(), service.name(), attempt, e.toString(),
+                    service.name());
+        } else if (attempt == 1) {
+            LOG.warn("Delivery of {} to '{}' failed (attempt {} of {}), retrying in {} ms", d.msgId(),
+                    service.name(), attempt, policy.maxAttempts(), next - now, e);
+        } else {
+            LOG.warn("Delivery of {} to '{}' failed (attempt {} of {}), retrying in {} ms: {}", d.msgId(),
+                    service.name(), attempt, policy.maxAttempts(), next - now, e.toString());
+            LOG.debug("Failure of {}", d.msgId(), e);
+        }
+    }
+
+    /**
+     * A call was given up on and its thread interrupted. Until it returns, no other call goes to the service; if it
+     * has not returned a moment after the interrupt, the service is reported as hung, once.
+     */
+    private void abandoned(HandlerThreads.Call call, RegisteredService service, DueDelivery d) {
+        if (call.returned()) {
+            return;
+        }
+        abandoned = call;
+        if (call.returned()) { // returned meanwhile: its own callback may have run before the field was set
+            callReturned();
+            return;
+        }
+        engine.schedule(() -> {
+            if (abandoned == call && !call.returned()) {
+                hungReported = true;
+                LOG.warn("Service '{}' ignores the interrupt of its call for message {}: its thread is held until it"
+                        + " returns, and no other message of topic '{}' goes to it meanwhile (courier:services counts"
+                        + " it as hung)", service.name(), d.msgId(), topic);
             }
-            return false;
+        }, HUNG_AFTER_INTERRUPT_MS);
+    }
+
+    /** Run on the handler thread when a call returns: an abandoned call that returns frees the subscription. */
+    private void callReturned() {
+        HandlerThreads.Call call = abandoned;
+        if (call != null && call.returned()) {
+            abandoned = null;
+            if (hungReported) {
+                hungReported = false;
+                LOG.info("Service '{}' returned from its hung call; delivery of topic '{}' to it goes on",
+                        subscription.subscriber(), topic);
+            }
+            wake();
         }
     }
 
@@ -210,9 +321,6 @@ final class SubscriptionWorker implements Runnable {
         }
         if (timer != null) {
             timer.cancel(false);
-        }
-        if (!engine.running()) {
-            return;
         }
         timerAt = when;
         timer = engine.schedule(this::wake, Math.max(0, when - System.currentTimeMillis()));

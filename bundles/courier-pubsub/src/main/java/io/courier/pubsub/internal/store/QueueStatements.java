@@ -52,8 +52,10 @@ final class QueueStatements {
             + " AND (d.NEXTATTEMPTAT <= ? OR d.LASTATTEMPTAT < ?)"
             + " ORDER BY d.SUBSCRIPTIONID, d.STATE, d.PRIORITY, d.MESSAGE_ID FETCH FIRST ? ROWS ONLY";
 
-    private static final String NEXT_ATTEMPT = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
-            + " AND STATE = '" + DeliveryEntity.PENDING + "'";
+    /** The earliest next attempt of a subscription's pending deliveries: the due index, one row. */
+    private static final String NEXT_ATTEMPT = "SELECT NEXTATTEMPTAT FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
+            + " AND STATE = '" + DeliveryEntity.PENDING + "' ORDER BY SUBSCRIPTIONID, STATE, NEXTATTEMPTAT"
+            + " FETCH FIRST 1 ROWS ONLY";
 
     /** Only a pending delivery is acknowledged: the rows reached are the pending ones taken (see QueueDepths). */
     private static final String DELETE_DELIVERY = "DELETE FROM COURIER_DELIVERY WHERE ID = ? AND STATE = '"
@@ -179,9 +181,7 @@ final class QueueStatements {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long next = rs.getLong(1);
-                return rs.wasNull() ? Optional.empty() : Optional.of(next);
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
         }
     }

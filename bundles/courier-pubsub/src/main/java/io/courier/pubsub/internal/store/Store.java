@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    /** The index by which a subscription's next due delivery is found; databases of earlier builds lack it. */
+    static final String DUE_INDEX = "COURIER_DELIVERY_DUE";
 
     private final EntityManagerFactory emf;
     private final QueueDepths depths = new QueueDepths();
@@ -59,6 +61,7 @@ public class Store implements AutoCloseable {
             try (Connection c = (Connection) OpenJPAPersistence.cast(em).getConnection()) {
                 if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
                     tuneHsqldb(c);
+                    addDueIndex(c);
                     syncKeySequences(c);
                     kept.keepPerSession(c);
                 }
@@ -126,6 +129,14 @@ public class Store implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
+        }
+    }
+
+    /** OpenJPA creates an index with its table only: a table of an earlier build gets it here. */
+    private static void addDueIndex(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE INDEX IF NOT EXISTS " + DUE_INDEX
+                    + " ON COURIER_DELIVERY (SUBSCRIPTIONID, STATE, NEXTATTEMPTAT)");
         }
     }
 
@@ -287,6 +298,17 @@ public class Store implements AutoCloseable {
     /** When the next pending delivery of a subscription is due, if it has one. */
     public Optional<Long> nextAttemptAt(long subscriptionId) {
         return inConnection((em, c) -> queue.nextAttemptAt(c, subscriptionId));
+    }
+
+    /** When the next pending delivery of each of these subscriptions is due; those with none are left out. */
+    public Map<Long, Long> nextAttempts(Collection<Long> subscriptionIds) {
+        return inConnection((em, c) -> {
+            Map<Long, Long> next = new HashMap<>();
+            for (long id : subscriptionIds) {
+                queue.nextAttemptAt(c, id).ifPresent(at -> next.put(id, at));
+            }
+            return next;
+        });
     }
 
     /**
