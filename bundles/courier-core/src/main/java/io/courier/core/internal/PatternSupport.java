@@ -44,7 +44,8 @@ final class PatternSupport implements Patterns {
     @Override
     public FanOut fanOut(Map<String, ?> targets, FanOutOptions options) {
         String id = Ids.random();
-        return new FanOut(id, start(id, targets, options));
+        // a read-only view, as for asynchronous calls: the caller cannot complete the fan-out in its place
+        return new FanOut(id, start(id, targets, options).minimalCompletionStage());
     }
 
     @Override
