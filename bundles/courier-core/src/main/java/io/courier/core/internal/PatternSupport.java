@@ -73,7 +73,8 @@ final class PatternSupport implements Patterns {
             response.whenComplete((r, error) -> fanIn.result(error == null
                     ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, error)));
             try {
-                invocations.run(id, name, () -> invocations.call(caller, correlationId, name, payload, null), response);
+                invocations.run(name,
+                        () -> invocations.call(caller.forInvocation(id), correlationId, name, payload, null), response);
             } catch (RejectedInvocationException e) {
                 fanIn.result(InvocationResult.failed(id, name, e));
             }
@@ -199,7 +200,8 @@ final class PatternSupport implements Patterns {
             }
         });
         try {
-            invocations.run(id, name, () -> invocations.call(caller, correlationId, name, payload, null), call);
+            invocations.run(name,
+                    () -> invocations.call(caller.forInvocation(id), correlationId, name, payload, null), call);
         } catch (RejectedInvocationException e) {
             response.completeExceptionally(e);
         }
