@@ -7,6 +7,10 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +23,8 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.courier.api.AsyncInvocation;
 import io.courier.api.AsyncOptions;
@@ -26,6 +32,7 @@ import io.courier.api.InvocationException;
 import io.courier.api.InvocationResult;
 import io.courier.api.InvocationTimeoutException;
 import io.courier.api.InvokeOptions;
+import io.courier.api.PublishOptions;
 import io.courier.api.ServiceNotFoundException;
 
 /** The RAM ways to call services, through the OSGi service Courier, in the running distribution. */
@@ -128,5 +135,67 @@ public class InvocationIT extends CourierTestSupport {
         assertEquals("Ada Lovelace", ((Map<?, ?>) degraded.get("customer")).get("name"));
         assertTrue(degraded.get("fraud").toString(), ((Map<?, ?>) degraded.get("fraud")).get("unavailable")
                 .toString().contains("fraud scoring backend unreachable"));
+    }
+
+    @Test
+    public void aServicesLogLinesCarryItsNameTheMessageIdAndTheCorrelationId() throws Exception {
+        Logger log = LoggerFactory.getLogger("it.story");
+        CountDownLatch handled = new CountDownLatch(1);
+        register("it.story", (request, ctx) -> {
+            log.info("it.story handles {}", request.payload());
+            ctx.invoke("it.story.step", null);
+            handled.countDown();
+            return null;
+        });
+        register("it.story.step", (request, ctx) -> {
+            log.info("it.story.step runs");
+            return null;
+        });
+
+        String msgId = pubsub.publish("it.story", "order 7", PublishOptions.builder().correlationId("it-corr-7").build());
+        assertTrue("the message was not handled", handled.await(20, TimeUnit.SECONDS));
+
+        // the distribution's log file shows the keys after the bundle columns
+        String handles = "| [it.story] msg=" + msgId + " corr=it-corr-7 it.story handles order 7";
+        String step = "| [it.story.step] msg=" + msgId + " corr=it-corr-7 it.story.step runs";
+        await().atMost(Duration.ofSeconds(10)).until(() -> logFileLines(msgId).size() == 2);
+        List<String> lines = logFileLines(msgId);
+        assertTrue(lines.toString(), lines.get(0).endsWith(handles));
+        assertTrue(lines.toString(), lines.get(1).endsWith(step));
+
+        // log:display with a pattern of one's own, filtered for the message: the README's command
+        String shown = execute("log:display -p '%d{HH:mm:ss.SSS} %-5p %X{courier.service} msg=%X{courier.msgId}"
+                + " corr=%X{courier.correlationId} inv=%X{courier.invocationId} | %m%n' | grep " + msgId);
+        List<String> shownLines = List.of(shown.replaceAll("\u001B\\[[;\\d]*m", "").replace("\r", "").split("\n"));
+        assertEquals(shown, 2, shownLines.size());
+        String time = "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ";
+        assertTrue(shown, shownLines.get(0).matches(time + "INFO  it.story msg=" + msgId
+                + " corr=it-corr-7 inv= \\| it.story handles order 7"));
+        assertTrue(shown, shownLines.get(1).matches(time + "INFO  it.story.step msg=" + msgId
+                + " corr=it-corr-7 inv= \\| it.story.step runs"));
+    }
+
+    @Test
+    public void aFailedInvokeAsyncWithoutCallbackIsLoggedAtWarnWithItsServiceAndId() throws Exception {
+        register("it.down", (request, ctx) -> {
+            throw new IllegalStateException("it.down is down");
+        });
+
+        AsyncInvocation invocation = courier.invokeAsync("it.down", null,
+                AsyncOptions.builder().correlationId("it-corr-down").build());
+
+        String id = invocation.id();
+        await().atMost(Duration.ofSeconds(10)).until(() -> logFileLines(id).size() == 1);
+        String line = logFileLines(id).get(0);
+        assertTrue(line, line.contains("| WARN  |"));
+        assertTrue(line, line.endsWith("| [it.down] corr=it-corr-down inv=" + id + " Asynchronous invocation " + id
+                + " of 'it.down' failed, with no callback to tell: java.lang.IllegalStateException: it.down is down"
+                + " (stack trace once per service and exception class; the next ones at DEBUG)"));
+    }
+
+    /** The lines of data/log/karaf.log that contain some text. */
+    private static List<String> logFileLines(String containing) throws IOException {
+        Path file = Paths.get(System.getProperty("karaf.log"), "karaf.log");
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> l.contains(containing)).toList();
     }
 }

@@ -5,11 +5,28 @@ import java.util.concurrent.CompletionStage;
 
 import io.courier.api.AsyncInvocation;
 
-/** An asynchronous call in progress. */
-record AsyncCall(String id, CompletableFuture<Object> future) implements AsyncInvocation {
+/**
+ * An asynchronous call in progress, as its caller sees it. The response is a read-only view of the future that
+ * Courier completes ({@link CompletableFuture#minimalCompletionStage()}): a caller cannot complete, cancel or
+ * overwrite the outcome that the callbacks get; {@code toCompletableFuture()} gives it a copy of its own.
+ */
+final class AsyncCall implements AsyncInvocation {
+
+    private final String id;
+    private final CompletionStage<Object> response;
+
+    AsyncCall(String id, CompletableFuture<Object> future) {
+        this.id = id;
+        this.response = future.minimalCompletionStage();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
 
     @Override
     public CompletionStage<Object> response() {
-        return future;
+        return response;
     }
 }

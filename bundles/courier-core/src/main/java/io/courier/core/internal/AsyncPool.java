@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import io.courier.api.RejectedInvocationException;
 
@@ -33,11 +34,18 @@ final class AsyncPool {
                 new ArrayBlockingQueue<>(capacity), daemonThreads("courier-async"));
     }
 
-    /** Names threads prefix-1, prefix-2...; daemons, so that a stuck call never holds the JVM. */
+    /**
+     * Names threads prefix-1, prefix-2...; daemons, so that a stuck call never holds the JVM. Each starts with an
+     * empty logging context: pax-logging's MDC is inherited by new threads, and a pool thread is often created by a
+     * service handling a request, whose context would otherwise stay on the thread's own log lines.
+     */
     static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                MDC.clear();
+                r.run();
+            }, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
@@ -49,12 +57,12 @@ final class AsyncPool {
      *
      * @throws RejectedInvocationException if the queue is full; {@code response} is left alone then
      */
-    void run(String id, String name, Supplier<Object> call, CompletableFuture<Object> response) {
+    void run(String name, Supplier<Object> call, CompletableFuture<Object> response) {
         execute(name, () -> {
             try {
                 response.complete(call.get());
             } catch (Throwable t) {
-                LOG.debug("Asynchronous invocation {} of '{}' failed", id, name, t);
+                // reported by what waits on the response: the callbacks, or else AsyncFailureLog
                 response.completeExceptionally(t);
             }
         });

@@ -36,8 +36,9 @@ import io.courier.core.PublishChannel;
 
 /**
  * How calls reach services: synchronously on the caller's thread, with a timeout on a pool thread,
- * asynchronously on the bounded pool with callbacks, and pub/sub deliveries. Every call goes through
- * {@link #call}, which enforces the depth limit and maps checked exceptions.
+ * asynchronously on the bounded pool with callbacks, and pub/sub deliveries. Every invocation goes through
+ * {@link #call}, which enforces the depth limit and maps checked exceptions, every delivery through
+ * {@link #deliver}; both set the {@link LogContext} around the service's {@code handle}.
  */
 final class Invocations {
 
@@ -52,6 +53,7 @@ final class Invocations {
     private final AsyncPool asyncPool;
     private final ThreadPoolExecutor timedPool;
     private final ScheduledExecutorService timer;
+    private final AsyncFailureLog asyncFailures = new AsyncFailureLog();
 
     Invocations(Function<String, Service> services, Supplier<PublishChannel> publishChannel, AsyncPool asyncPool,
             ScheduledExecutorService timer) {
@@ -115,9 +117,9 @@ final class Invocations {
                     + caller.name() + "' invoked '" + name + "': most likely services invoking each other without end");
         }
         Service service = serviceFor(name);
-        try {
+        try (LogContext log = LogContext.enter(name, caller.msgId(), correlationId, caller.invocationId())) {
             return service.handle(new CourierRequest(payload, correlationId, caller.name(), inReplyTo, null),
-                    new CourierCalls(this, new Caller(name, correlationId, caller.depth() + 1)));
+                    new CourierCalls(this, caller.callee(name, correlationId)));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
@@ -125,13 +127,17 @@ final class Invocations {
         }
     }
 
-    /** Calls a service with a pub/sub message; whatever it throws comes back unchanged. */
+    /**
+     * Calls a service with a pub/sub message, on the delivering thread; whatever it throws comes back unchanged.
+     * What the service calls meanwhile carries the message's id in its logging context.
+     */
     Object deliver(Service service, String name, PubSubMessage message) throws Exception {
-        String caller = message.publisher().orElse(null);
-        return service.handle(
-                new CourierRequest(message.data(), message.correlationId(), caller, message.inReplyTo().orElse(null),
-                        message),
-                new CourierCalls(this, new Caller(name, message.correlationId(), 1)));
+        String publisher = message.publisher().orElse(null);
+        Caller self = new Caller(name, message.correlationId(), 1, message.msgId(), null);
+        try (LogContext log = LogContext.enter(name, message.msgId(), message.correlationId(), null)) {
+            return service.handle(new CourierRequest(message.data(), message.correlationId(), publisher,
+                    message.inReplyTo().orElse(null), message), new CourierCalls(this, self));
+        }
     }
 
     // ---- asynchronous ----------------------------------------------------------------------------------
@@ -143,7 +149,7 @@ final class Invocations {
         CompletableFuture<Object> response = new CompletableFuture<>();
         response.whenComplete((r, e) -> callback(caller, correlationId, id, options,
                 e == null ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, e)));
-        run(id, name, () -> call(caller, correlationId, name, payload, null), response);
+        run(name, () -> call(caller.forInvocation(id), correlationId, name, payload, null), response);
         return new AsyncCall(id, response);
     }
 
@@ -153,8 +159,8 @@ final class Invocations {
      *
      * @throws RejectedInvocationException if the pool's queue is full
      */
-    void run(String id, String name, Supplier<Object> call, CompletableFuture<Object> response) {
-        asyncPool.run(id, name, call, response);
+    void run(String name, Supplier<Object> call, CompletableFuture<Object> response) {
+        asyncPool.run(name, call, response);
     }
 
     /**
@@ -169,15 +175,27 @@ final class Invocations {
         }
     }
 
-    /** Hands a result to the callbacks of an asynchronous call; a failing callback is logged. */
+    /**
+     * Hands a result to the callbacks of an asynchronous call; a failing callback is logged. Without callbacks,
+     * nobody would hear of a failure: it is logged instead, in the invocation's logging context.
+     */
     void callback(Caller caller, String correlationId, String id, AsyncOptions options, InvocationResult result) {
+        if (options.callback().isEmpty() && options.callbackService().isEmpty()) {
+            if (!result.succeeded()) {
+                try (LogContext log = LogContext.enter(result.service(), caller.msgId(), correlationId, id)) {
+                    asyncFailures.failed(result.service(), id, result.error());
+                }
+            }
+            return;
+        }
         options.callback().ifPresent(cb -> safely(id, "Java callback", () -> cb.accept(result)));
         options.callbackService().ifPresent(svc -> callService(caller, correlationId, id, svc, result));
     }
 
     /** Invokes a callback service with a result as its payload and the id as in-reply-to; logs a failure. */
     void callService(Caller caller, String correlationId, String id, String service, Object result) {
-        safely(id, "callback service '" + service + "'", () -> call(caller, correlationId, service, result, id));
+        safely(id, "callback service '" + service + "'",
+                () -> call(caller.forInvocation(id), correlationId, service, result, id));
     }
 
     static void safely(String id, String what, Runnable callback) {

@@ -44,7 +44,8 @@ final class PatternSupport implements Patterns {
     @Override
     public FanOut fanOut(Map<String, ?> targets, FanOutOptions options) {
         String id = Ids.random();
-        return new FanOut(id, start(id, targets, options));
+        // a read-only view, as for asynchronous calls: the caller cannot complete the fan-out in its place
+        return new FanOut(id, start(id, targets, options).minimalCompletionStage());
     }
 
     @Override
@@ -72,7 +73,8 @@ final class PatternSupport implements Patterns {
             response.whenComplete((r, error) -> fanIn.result(error == null
                     ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, error)));
             try {
-                invocations.run(id, name, () -> invocations.call(caller, correlationId, name, payload, null), response);
+                invocations.run(name,
+                        () -> invocations.call(caller.forInvocation(id), correlationId, name, payload, null), response);
             } catch (RejectedInvocationException e) {
                 fanIn.result(InvocationResult.failed(id, name, e));
             }
@@ -198,7 +200,8 @@ final class PatternSupport implements Patterns {
             }
         });
         try {
-            invocations.run(id, name, () -> invocations.call(caller, correlationId, name, payload, null), call);
+            invocations.run(name,
+                    () -> invocations.call(caller.forInvocation(id), correlationId, name, payload, null), call);
         } catch (RejectedInvocationException e) {
             response.completeExceptionally(e);
         }

@@ -203,6 +203,23 @@ class FanOutTest {
     }
 
     @Test
+    void theCallerCannotCompleteAFanOutInCouriersPlace() throws Exception {
+        CompletableFuture<FanInResult> onComplete = new CompletableFuture<>();
+        FanOut fanOut = patterns.fanOut(Map.of("slow", 1), FanOutOptions.builder().onComplete(onComplete::complete).build());
+
+        FanInResult forged = new FanInResult("forged", Map.of());
+        fanOut.completion().toCompletableFuture().complete(forged);
+        if (fanOut.completion() instanceof CompletableFuture<FanInResult> future) {
+            assertThrows(UnsupportedOperationException.class, () -> future.complete(forged));
+        }
+        assertFalse(fanOut.completion().toCompletableFuture().isDone(), "completed before the slow target answered");
+
+        slowGate.countDown();
+        assertEquals("slow:1", get(fanOut.completion()).results().get("slow").response());
+        assertEquals(fanOut.id(), get(onComplete).id());
+    }
+
+    @Test
     void aFanOutWhoseTargetsAllAnswerInTimeCompletesWithoutWaitingForTheTimeout() throws Exception {
         Map<String, Object> targets = new LinkedHashMap<>();
         targets.put("ok", 1);

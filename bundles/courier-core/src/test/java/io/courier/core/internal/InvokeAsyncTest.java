@@ -233,6 +233,31 @@ class InvokeAsyncTest {
     }
 
     @Test
+    void theCallerCannotCompleteTheResponseInCouriersPlace() throws Exception {
+        CountDownLatch gate = h.gate();
+        h.register("slow", (request, ctx) -> {
+            block(gate);
+            return "real answer";
+        });
+        CompletableFuture<InvocationResult> received = new CompletableFuture<>();
+        AsyncInvocation call = h.courier.invokeAsync("slow", null,
+                AsyncOptions.builder().callback(received::complete).build());
+
+        CompletableFuture<Object> copy = call.response().toCompletableFuture();
+        copy.complete("forged");
+        copy.obtrudeValue("forged again");
+        if (call.response() instanceof CompletableFuture<Object> future) {
+            assertThrows(UnsupportedOperationException.class, () -> future.complete("forged"));
+            assertThrows(UnsupportedOperationException.class, () -> future.cancel(true));
+        }
+        assertFalse(call.response().toCompletableFuture().isDone(), "the response completed before the service answered");
+
+        gate.countDown();
+        assertEquals("real answer", get(call.response()));
+        assertEquals("real answer", get(received).response(), "the callback got another outcome");
+    }
+
+    @Test
     void aFullAsyncPoolRejectsTheNextCallAtOnceAndTheEarlierOnesStillComplete() throws Exception {
         h.close();
         h = new Harness(1, 2);
