@@ -6,7 +6,15 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -29,16 +37,20 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import io.courier.api.PublishException;
 import io.courier.api.Service;
 import io.courier.api.ServiceNotFoundException;
+import io.courier.core.Json;
 
 /**
- * Bad input at every entry point: console commands, service registrations, publish, invoke. Each gets one
- * clear error, stores nothing, and leaves delivery working.
+ * Bad input at every entry point: console commands, the REST API, service registrations, publish, invoke. Each
+ * gets one clear error, stores nothing, and leaves delivery working.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class BadInputIT extends CourierTestSupport {
 
     private static final String TARGET = "it.bad.target";
+    private static final String ADMIN = "Basic " + Base64.getEncoder()
+            .encodeToString((KarafProcess.USER + ":" + KarafProcess.PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Inject
     private ConfigurationAdmin configAdmin;
@@ -88,10 +100,93 @@ public class BadInputIT extends CourierTestSupport {
         assertEquals("nothing was stored", stored, storedDeliveries());
         assertFalse(execute("courier:publish " + TARGET + " '{\"fine\":true}'").startsWith("ERROR"));
         assertEquals("and a good publish still works", stored + 1, storedDeliveries());
-        String purge = execute("courier:purge " + TARGET);
-        assertTrue(purge, purge.contains("This deletes the 1 pending messages of '" + TARGET + "' for good: run it again"
-                + " with --force"));
+        assertEquals("without --force, purge says how many and what to do, and is no error",
+                "'" + TARGET + "' has 1 pending message; nothing was deleted. To delete it for good: courier:purge --force "
+                        + TARGET, execute("courier:purge " + TARGET).strip());
         assertEquals("purge without --force deletes nothing", stored + 1, storedDeliveries());
+    }
+
+    @Test
+    public void hostileRequestsToTheRestApiGetA400WithOneBoundedLineAndStoreNothing() throws Exception {
+        String api = awaitApi();
+        long stored = storedDeliveries();
+        String longId = "c".repeat(2000);
+        String quotedLongId = "'" + "c".repeat(100) + "…' (2000 characters)";
+
+        assertError(post(api + "/publish/bad%20name", "{}"), 400, "'bad name' is neither a service name");
+        assertError(post(api + "/publish/" + "n".repeat(2000), "{}"), 400,
+                "'" + "n".repeat(100) + "…' (2000 characters) is neither a service name");
+        assertError(post(api + "/invoke/bad%20name", "{}"), 400,
+                "'bad name' is not a service name: a service name may hold only letters, digits, '.', '-' and '_'");
+        assertError(get(api + "/browse/bad%20name"), 400, "'bad name' is neither a service name");
+        assertError(post(api + "/publish/" + TARGET, "[".repeat(100_000)), 400,
+                "The request body is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
+        assertError(post(api + "/invoke/" + TARGET, "[".repeat(100_000)), 400,
+                "The request body is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
+        assertError(post(api + "/publish/" + TARGET, "{\"a\":1} {\"b\":2}"), 400,
+                "The request body is not valid JSON: Trailing token");
+        byte[] latin1 = "{\"a\":\"café\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertError(send(HttpRequest.newBuilder(URI.create(api + "/publish/" + TARGET))
+                .POST(BodyPublishers.ofByteArray(latin1))), 400,
+                "The request body is not valid UTF-8 (from byte offset 9 on): send JSON encoded as UTF-8");
+        assertError(send(HttpRequest.newBuilder(URI.create(api + "/publish/" + TARGET))
+                .header("X-Courier-Correlation-Id", longId).POST(BodyPublishers.ofString("{}"))), 400,
+                "correlationId must be 1 to 200 characters, not blank, without control characters, not " + quotedLongId);
+        assertError(send(HttpRequest.newBuilder(URI.create(api + "/publish/" + TARGET))
+                .header("X-Courier-Priority", "9".repeat(2000)).POST(BodyPublishers.ofString("{}"))), 400,
+                "priority must be a whole number from 1 to 9, not '" + "9".repeat(100) + "…' (2000 characters)");
+        assertError(get(api + "/messages/" + longId), 404, "Message " + quotedLongId + " is not stored");
+        assertError(post(api + "/retry/" + longId, ""), 404, "Message " + quotedLongId + " is not stored");
+        assertEquals("nothing was stored", stored, storedDeliveries());
+
+        // and UTF-8 beyond ASCII is stored as sent (to a known service that is away: the message waits)
+        unregister(register("it.bad.web", new Recorder()));
+        String text = "café € 😀";
+        HttpResponse<String> published = post(api + "/publish/it.bad.web", Json.write(Map.of("text", text)));
+        assertEquals(published.body(), 201, published.statusCode());
+        String msgId = (String) ((Map<?, ?>) Json.read(published.body())).get("msgId");
+        HttpResponse<String> read = get(api + "/messages/" + msgId);
+        assertEquals(read.body(), 200, read.statusCode());
+        assertEquals(Map.of("text", text), ((Map<?, ?>) Json.read(read.body())).get("data"));
+        assertEquals(200, post(api + "/purge/it.bad.web", "").statusCode());
+    }
+
+    /** The REST API's base address, once it answers: the distribution's HTTP port, from its configuration. */
+    private String awaitApi() throws Exception {
+        Configuration[] web = configAdmin.listConfigurations("(service.pid=org.ops4j.pax.web)");
+        assertTrue("the distribution configures its HTTP port", web != null && web.length == 1);
+        String api = "http://127.0.0.1:" + web[0].getProperties().get("org.osgi.service.http.port") + "/courier/api";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> get(api + "/services").statusCode() == 200);
+        return api;
+    }
+
+    private static HttpResponse<String> get(String uri) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(uri)).GET());
+    }
+
+    private static HttpResponse<String> post(String uri, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(uri)).POST(BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.header("Authorization", ADMIN).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The status, and the error: one line starting as expected, that never quotes more than a bounded prefix. */
+    private static void assertError(HttpResponse<String> r, int status, String start) {
+        String what = r.request().method() + " " + cut(r.request().uri().toString()) + " answered " + r.statusCode()
+                + ": " + cut(r.body());
+        assertEquals(what, status, r.statusCode());
+        Object error = ((Map<?, ?>) Json.read(r.body())).get("error");
+        assertTrue(what, error instanceof String e && e.startsWith(start));
+        assertEquals(what, 1, ((String) error).lines().count());
+        assertTrue(what + ": the error quotes too much", ((String) error).length() < 400);
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "… (" + s.length() + " characters)";
     }
 
     @Test

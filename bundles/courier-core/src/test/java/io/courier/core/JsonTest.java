@@ -87,6 +87,44 @@ class JsonTest {
     }
 
     @Test
+    void textNestedTooDeepIsRefusedInOneLineWithoutALocation() {
+        assertEquals(List.of(List.of(List.of())), Json.read("[[[]]]"));
+        Object deepest = Json.read("[".repeat(1000) + "]".repeat(1000));
+        assertTrue(deepest instanceof List, "1000 levels are read");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.read("[".repeat(100_000)));
+        assertEquals("not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)", e.getMessage());
+    }
+
+    @Test
+    void everyParseFailureIsOneLineStartingTheSameWay() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("{\"a\":1} x", "Unrecognized token 'x'");
+        expected.put("{\"a\":1}}", "Unexpected close marker '}'");
+        expected.put("{\"a\":1} {}", "Trailing token (of type START_OBJECT) found after value at line 1, column 9");
+        expected.put("\"abc", "Unexpected end-of-input");
+        expected.put("", "No content to map due to end-of-input at line 1");
+        expected.put("1".repeat(2000), "Number value length (2000) exceeds the maximum allowed (1000)");
+        expected.put("{\"a\":\"x\u0001y\"}", "Illegal unquoted character");
+        for (Map.Entry<String, String> c : expected.entrySet()) {
+            String text = c.getKey().length() > 20 ? c.getKey().substring(0, 20) + "..." : c.getKey();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.read(c.getKey()), text);
+            assertTrue(e.getMessage().startsWith("not valid JSON: " + c.getValue()), text + " gave: " + e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), text + " gave: " + e.getMessage());
+            assertTrue(!e.getMessage().contains("`") && !e.getMessage().contains("Source:"),
+                    text + " names Jackson's internals: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void readingAsATypeRefusesTrailingTextToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.read("{\"id\":\"o-1\"} {}", Order.class));
+        assertTrue(e.getMessage().startsWith("cannot read JSON as " + Order.class.getName() + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("line 1, column"), e.getMessage());
+    }
+
+    @Test
     void readingAsATypeThatDoesNotFitNamesTheType() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Json.read("{\"quantity\":\"many\"}", Order.class));

@@ -17,9 +17,15 @@ abstract class CourierCommand implements Action {
         try {
             return run();
         } catch (IllegalArgumentException | CourierException e) {
-            // (help printed to the user, message, cause)
-            throw new CommandException("Error executing command: " + e.getMessage(), e.getMessage(), e);
+            throw error(e.getMessage(), e);
         }
+    }
+
+    /** The error a user reads, as Karaf prints it: "Error executing command: " and the message, on one line. */
+    static CommandException error(String message, Throwable cause) {
+        String line = String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " ");
+        // (help printed to the user, message, cause)
+        return new CommandException("Error executing command: " + line, line, cause);
     }
 
     /** What the command does; its return value is printed by the shell, if not null. */

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 
 import io.courier.api.Courier;
 import io.courier.api.CourierException;
@@ -34,7 +35,7 @@ public class InvokeCommand extends CourierCommand {
     private String json;
 
     @Override
-    protected Object run() {
+    protected Object run() throws CommandException {
         Object payload = json == null ? null : Format.json("payload", json);
         if (timeoutMs != null && timeoutMs <= 0) {
             throw new IllegalArgumentException("--timeout must be a positive number of milliseconds, not " + timeoutMs);
@@ -47,7 +48,8 @@ public class InvokeCommand extends CourierCommand {
         } catch (CourierException e) {
             throw e; // says itself what went wrong: unknown service, timeout, checked exception...
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Service '" + service + "' threw " + e, e);
+            // the service's own failure, not the shell's: one line, like any other error of a command
+            throw error("Service '" + service + "' threw " + e, e);
         }
         System.out.println(response == null ? "null (no response)" : Json.writePretty(response));
         return null;

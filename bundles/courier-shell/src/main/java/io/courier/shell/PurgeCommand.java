@@ -11,11 +11,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.SubscriptionInfo;
-import io.courier.pubsub.SubscriptionInfo;
 import io.courier.shell.completers.TopicNameCompleter;
 
 @Command(scope = "courier", name = "purge", description = "Deletes for good the pending messages (or, with --dead, the"
-        + " dead letters) of a service or a shared topic; asks for --force")
+        + " dead letters) of a service or a shared topic; without --force it only says how many")
 @Service
 public class PurgeCommand extends CourierCommand {
 
@@ -34,7 +33,6 @@ public class PurgeCommand extends CourierCommand {
 
     @Override
     protected Object run() {
-        String what = dead ? "dead letters" : "pending messages";
         if (!force) {
             List<SubscriptionInfo> subs = pubsub.subscriptions().stream()
                     .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name))
@@ -45,13 +43,20 @@ public class PurgeCommand extends CourierCommand {
             }
             long count = subs.stream().mapToLong(s -> dead ? s.dead() : s.depth()).sum();
             if (count == 0) {
-                System.out.println("'" + name + "' has no " + what + ": nothing to delete");
-                return null;
+                System.out.println("'" + name + "' has no " + what(count) + ": nothing to delete");
+            } else {
+                System.out.println("'" + name + "' has " + count + " " + what(count) + "; nothing was deleted."
+                        + " To delete " + (count == 1 ? "it" : "them") + " for good: courier:purge "
+                        + (dead ? "--dead " : "") + "--force " + name);
             }
-            throw new IllegalArgumentException("This deletes the " + count + " " + what + " of '" + name
-                    + "' for good: run it again with --force");
+            return null;
         }
-        System.out.println("Deleted " + pubsub.purge(name, dead) + " " + what + " of '" + name + "'");
+        int deleted = pubsub.purge(name, dead);
+        System.out.println("Deleted " + deleted + " " + what(deleted) + " of '" + name + "'");
         return null;
+    }
+
+    private String what(long count) {
+        return (dead ? "dead letter" : "pending message") + (count == 1 ? "" : "s");
     }
 }

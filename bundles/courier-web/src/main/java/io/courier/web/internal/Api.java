@@ -2,6 +2,10 @@ package io.courier.web.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,6 +17,7 @@ import javax.servlet.http.HttpServletResponse;
 import io.courier.api.Courier;
 import io.courier.api.CourierException;
 import io.courier.api.InvokeOptions;
+import io.courier.api.Names;
 import io.courier.api.PubSub;
 import io.courier.core.Json;
 import io.courier.pubsub.MessageDetails;
@@ -41,7 +46,7 @@ final class Api {
     void handle(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
         String method = req.getMethod();
         if (!method.equals("GET") && !method.equals("POST")) {
-            throw new WebException(405, "The API takes GET and POST only, not " + method);
+            throw new WebException(405, "The API takes GET and POST only, not " + Errors.quote(method));
         }
         int slash = path.indexOf('/', 1);
         String call = slash < 0 ? path.substring(1) : path.substring(1, slash);
@@ -52,13 +57,13 @@ final class Api {
             case "GET browse" -> browse(req, resp, required(arg, "a service or shared topic name"));
             case "GET messages" -> json(resp, 200, message(dashboard.message(required(arg, "a message id"))));
             case "POST publish" -> publish(req, resp, required(arg, "a service or shared topic name"));
-            case "POST invoke" -> invoke(req, resp, required(arg, "a service name"));
+            case "POST invoke" -> invoke(req, resp, service(required(arg, "a service name")));
             case "POST retry" -> json(resp, 200, Map.of("retried", dashboard.retry(required(arg, "a message id"))));
             case "POST retry-dead" -> json(resp, 200,
                     Map.of("retried", dashboard.retryDead(required(arg, "a service or shared topic name"))));
             case "POST purge" -> json(resp, 200, Map.of("deleted",
                     dashboard.purge(required(arg, "a service or shared topic name"), dead(req))));
-            default -> throw WebException.notFound("No API call " + method + " /courier/api" + path
+            default -> throw WebException.notFound("No API call " + method + " " + Errors.quote("/courier/api" + path)
                     + "; the calls are GET services, topics, browse/{name}, messages/{id} and POST publish/{name},"
                     + " invoke/{name}, retry/{id}, retry-dead/{name}, purge/{name}");
         }
@@ -82,7 +87,7 @@ final class Api {
             throw WebException.badRequest("The request body must be the message data, as JSON");
         }
         Object data = parse(body);
-        String msgId = pubsub.publish(name, data, PublishParams.parse(req::getParameter, req::getHeader));
+        String msgId = pubsub.publish(Dashboard.name(name), data, PublishParams.parse(req::getParameter, req::getHeader));
         resp.setHeader("Location", Web.BASE + "/api/messages/" + msgId);
         json(resp, 201, Map.of("msgId", msgId));
     }
@@ -130,7 +135,7 @@ final class Api {
         if (dead.equals("true")) {
             return true;
         }
-        throw WebException.badRequest("dead must be true or false, not '" + dead + "'");
+        throw WebException.badRequest("dead must be true or false, not " + Errors.quote(dead));
     }
 
     private static String required(String arg, String what) {
@@ -138,6 +143,15 @@ final class Api {
             throw WebException.badRequest("The path must end with " + what);
         }
         return arg;
+    }
+
+    /** A service name from the path: 400 if it cannot be one, before the name is looked up. */
+    private static String service(String name) {
+        String problem = Names.serviceNameProblem(name);
+        if (problem != null) {
+            throw WebException.badRequest(Errors.quote(name) + " is not a service name: " + problem);
+        }
+        return name;
     }
 
     static Object parse(String json) {
@@ -157,7 +171,21 @@ final class Api {
             if (bytes.length > MAX_BODY) {
                 throw tooLarge();
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return utf8(bytes);
+        }
+    }
+
+    /** The body as text; a byte that is not UTF-8 is refused, never replaced, so that nothing is stored altered. */
+    static String utf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            // the decoder stops at the first byte it cannot read
+            throw WebException.badRequest("The request body is not valid UTF-8 (from byte offset " + in.position()
+                    + " on): send JSON encoded as UTF-8");
         }
     }
 

@@ -19,6 +19,8 @@ import io.courier.core.Json;
 final class Errors {
 
     static final int INTERNAL = 500;
+    /** The most characters of a caller's input an error message quotes. */
+    static final int QUOTED = 100;
 
     private Errors() {
     }
@@ -49,6 +51,20 @@ final class Errors {
         return status(e) == INTERNAL
                 ? "Internal error (" + e.getClass().getName() + "); the server's log (data/log/karaf.log) says more"
                 : e.getMessage();
+    }
+
+    /**
+     * A caller's input as an error message quotes it: in single quotes, control characters as {@code ?} (the
+     * message stays one line), and past {@value #QUOTED} characters only their beginning, then {@code …} and the
+     * length. Every error that echoes a name, id, header or parameter goes through here.
+     */
+    static String quote(String input) {
+        int end = input.length() <= QUOTED ? input.length()
+                : Character.isHighSurrogate(input.charAt(QUOTED - 1)) ? QUOTED - 1 : QUOTED;
+        StringBuilder quoted = new StringBuilder(end + 32).append('\'');
+        input.substring(0, end).codePoints().forEach(c -> quoted.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        quoted.append(end < input.length() ? "…' (" + input.length() + " characters)" : "'");
+        return quoted.toString();
     }
 
     /** The JSON body of an error response: {@code {"error": "..."}}. */

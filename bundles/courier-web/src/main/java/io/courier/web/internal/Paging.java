@@ -38,6 +38,6 @@ record Paging(int offset, int limit) {
             // the message below says what is accepted
         }
         throw WebException.badRequest(name + " must be a whole number from " + min
-                + (max == Integer.MAX_VALUE ? " on" : " to " + max) + ", not '" + value + "'");
+                + (max == Integer.MAX_VALUE ? " on" : " to " + max) + ", not " + Errors.quote(value));
     }
 }

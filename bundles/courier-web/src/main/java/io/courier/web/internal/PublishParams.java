@@ -18,24 +18,26 @@ final class PublishParams {
     /**
      * @param query  a query parameter by name, or null
      * @param header a header by name, or null
-     * @throws WebException 400 for a value out of range, naming it
+     * @throws WebException 400 for a value out of range, naming it and quoting the value
      */
     static PublishOptions parse(UnaryOperator<String> query, UnaryOperator<String> header) {
         PublishOptions.Builder options = PublishOptions.builder();
-        try {
-            options.priority(Paging.number("priority", value("priority", "X-Courier-Priority", query, header),
-                    PublishOptions.DEFAULT_PRIORITY, PublishOptions.MIN_PRIORITY, PublishOptions.MAX_PRIORITY));
-            int expiration = Paging.number("expiration (milliseconds)",
-                    value("expiration", "X-Courier-Expiration", query, header), 0, 1, Integer.MAX_VALUE);
-            if (expiration > 0) {
-                options.expiration(Duration.ofMillis(expiration));
-            }
-            String correlationId = value("correlationId", "X-Courier-Correlation-Id", query, header);
-            if (correlationId != null) {
+        options.priority(Paging.number("priority", value("priority", "X-Courier-Priority", query, header),
+                PublishOptions.DEFAULT_PRIORITY, PublishOptions.MIN_PRIORITY, PublishOptions.MAX_PRIORITY));
+        int expiration = Paging.number("expiration (milliseconds)",
+                value("expiration", "X-Courier-Expiration", query, header), 0, 1, Integer.MAX_VALUE);
+        if (expiration > 0) {
+            options.expiration(Duration.ofMillis(expiration));
+        }
+        String correlationId = value("correlationId", "X-Courier-Correlation-Id", query, header);
+        if (correlationId != null) {
+            try {
                 options.correlationId(correlationId);
+            } catch (IllegalArgumentException e) {
+                // the builder's message holds the whole value: quote only its beginning
+                throw WebException.badRequest("correlationId must be 1 to " + PublishOptions.MAX_ID_LENGTH
+                        + " characters, not blank, without control characters, not " + Errors.quote(correlationId));
             }
-        } catch (IllegalArgumentException e) {
-            throw WebException.badRequest(e.getMessage());
         }
         return options.build();
     }

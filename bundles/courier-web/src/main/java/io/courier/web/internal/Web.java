@@ -197,7 +197,7 @@ public class Web extends HttpServlet {
                     String id = param(req, "id");
                     html(resp, 200, Pages.layout("Message " + id, user.get(), csrf, flash, pages.message(id, csrf)));
                 }
-                default -> throw WebException.notFound("No page " + path);
+                default -> throw WebException.notFound("No page " + Errors.quote(path));
             }
         } catch (RuntimeException e) {
             int status = failed(req, e);
@@ -242,7 +242,7 @@ public class Web extends HttpServlet {
                         + " of '" + name + "'";
                 back = Pages.browse(name, dead, null);
             }
-            default -> throw WebException.notFound("No action " + path);
+            default -> throw WebException.notFound("No action " + Errors.quote(path));
         }
         session.setAttribute(FLASH, outcome);
         resp.sendRedirect(back);

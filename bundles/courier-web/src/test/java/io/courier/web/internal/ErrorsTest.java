@@ -49,6 +49,18 @@ class ErrorsTest {
     }
 
     @Test
+    void echoedInputIsQuotedOnOneLineAndOnlyItsBeginningWhenLong() {
+        assertEquals("'order-17'", Errors.quote("order-17"));
+        assertEquals("''", Errors.quote(""));
+        assertEquals("'" + "x".repeat(100) + "'", Errors.quote("x".repeat(100)));
+        assertEquals("'" + "x".repeat(100) + "…' (2000 characters)", Errors.quote("x".repeat(2000)));
+        assertEquals("'a?b?c'", Errors.quote("a\nb\u0000c"));
+        // a character outside the BMP is never cut in half
+        String emoji = "x".repeat(99) + "\uD83D\uDE00" + "y";
+        assertEquals("'" + "x".repeat(99) + "…' (102 characters)", Errors.quote(emoji));
+    }
+
+    @Test
     void theErrorBodyIsJsonWithEscapedText() {
         assertEquals("{\"error\":\"a \\\"quoted\\\" name\"}", Errors.json("a \"quoted\" name"));
     }

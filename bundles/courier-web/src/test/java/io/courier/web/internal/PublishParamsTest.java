@@ -45,8 +45,12 @@ class PublishParamsTest {
                 bad(Map.of(), Map.of("X-Courier-Priority", "high")));
         assertEquals("expiration (milliseconds) must be a whole number from 1 on, not '-5'",
                 bad(Map.of("expiration", "-5"), Map.of()));
-        assertEquals(400, assertThrows(WebException.class,
-                () -> parse(Map.of("correlationId", "x".repeat(PublishOptions.MAX_ID_LENGTH + 1)), Map.of())).status());
+        assertEquals("correlationId must be 1 to 200 characters, not blank, without control characters, not '"
+                + "x".repeat(100) + "…' (2000 characters)", bad(Map.of(), Map.of("X-Courier-Correlation-Id", "x".repeat(2000))));
+        assertEquals("correlationId must be 1 to 200 characters, not blank, without control characters, not 'a?b'",
+                bad(Map.of("correlationId", "a\nb"), Map.of()));
+        assertEquals("priority must be a whole number from 1 to 9, not '" + "9".repeat(100) + "…' (5000 characters)",
+                bad(Map.of(), Map.of("X-Courier-Priority", "9".repeat(5000))));
     }
 
     private static PublishOptions parse(Map<String, String> query, Map<String, String> headers) {
