@@ -11,8 +11,19 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The built Courier distribution run as a user runs it: unpacked, started with {@code bin/karaf server},
@@ -185,6 +196,47 @@ final class KarafProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException(command + " did not finish within " + timeout);
         }
+    }
+
+    /**
+     * Waits until every id of {@code expected} is a line of {@code file}, or until no line has been added for
+     * {@code quiet}, and at most {@code atMost}. Never fails by itself: the caller then asserts on what arrived,
+     * and names what did not.
+     */
+    static void awaitIds(Path file, Collection<String> expected, Duration quiet, Duration atMost) {
+        AtomicInteger seen = new AtomicInteger(-1);
+        AtomicLong lastGrowth = new AtomicLong(System.nanoTime());
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
+                List<String> lines = lines(file);
+                if (lines.size() != seen.getAndSet(lines.size())) {
+                    lastGrowth.set(System.nanoTime());
+                }
+                return new HashSet<>(lines).containsAll(expected)
+                        || System.nanoTime() - lastGrowth.get() >= quiet.toNanos();
+            });
+        } catch (ConditionTimeoutException stillArriving) {
+            // lines were still being added at the limit: the caller reports what is missing
+        }
+    }
+
+    /** The ids of {@code expected} that are not in {@code delivered}, in the order of {@code expected}. */
+    static List<String> missing(Collection<String> expected, Collection<String> delivered) {
+        Set<String> arrived = new HashSet<>(delivered);
+        return expected.stream().filter(id -> !arrived.contains(id)).toList();
+    }
+
+    /** The ids that occur more than once in {@code delivered}, each once, in the order they first occur. */
+    static List<String> repeated(List<String> delivered) {
+        Map<String, Long> counts = delivered.stream()
+                .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
+        return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /** For reports and failure messages: how many ids, and the first 50 of them. */
+    static String describe(List<String> ids) {
+        return ids.size() + (ids.isEmpty() ? "" : " " + ids.subList(0, Math.min(50, ids.size()))
+                + (ids.size() > 50 ? " and " + (ids.size() - 50) + " more" : ""));
     }
 
     static List<String> lines(Path file) {
