@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,7 +18,9 @@ import org.junit.Test;
 /**
  * What Karaf users do to bundles while messages flow: restart Courier's own pub/sub bundle, stop and start a
  * service's bundle, update it, uninstall and install a feature. Messages published meanwhile wait and arrive;
- * nothing acknowledged is lost and nothing ends dead.
+ * nothing acknowledged is lost and nothing ends dead. The receiving service has one attempt per message
+ * ({@code maxAttempts = 1}): a delivery cut short by a restart and wrongly counted as a failure would be a dead
+ * letter.
  */
 public class LifecycleIT {
 
@@ -29,9 +32,30 @@ public class LifecycleIT {
             Path acked = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
             Set<String> ackedByShell = new HashSet<>();
+            Files.write(karaf.home().resolve("etc/io.courier.delivery-itest.recorder.cfg"),
+                    List.of("service = itest.recorder", "maxAttempts = 1"));
             karaf.start();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> karaf.client("courier:services").contains("itest.load"));
+            assertTrue(karaf.client("courier:delivery-config --no-format itest.recorder").lines()
+                    .anyMatch(l -> l.matches("maxAttempts\\s+1\\s.*")));
+
+            // pub/sub restarted three times while 400 messages taking 20 ms each are being delivered
+            assertTrue(karaf.client("courier:invoke itest.recorder '{\"delayMs\":20}'").contains("20"));
+            int before = KarafProcess.lines(acked).size();
+            assertTrue(karaf.client("courier:invoke itest.load '{\"threads\":4,\"count\":100}'")
+                    .contains("\"started\" : 4"));
+            awaitMoreAcked(acked, 400);
+            for (int i = 0; i < 3; i++) {
+                karaf.client("bundle:restart courier-pubsub");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> karaf.client("courier:services").contains("itest.recorder"));
+            }
+            List<String> slow = KarafProcess.lines(acked).subList(before, before + 400);
+            KarafProcess.awaitIds(delivered, slow, Duration.ofSeconds(20), Duration.ofMinutes(2));
+            assertEquals("delivered after three restarts of pub/sub, of 400", List.of(),
+                    KarafProcess.missing(slow, KarafProcess.lines(delivered)));
+            assertTrue(karaf.client("courier:invoke itest.recorder '{\"delayMs\":0}'").contains("0"));
 
             // Courier's own pub/sub bundle restarts under load: publishers see clear errors, then it works again
             startLoad(karaf);

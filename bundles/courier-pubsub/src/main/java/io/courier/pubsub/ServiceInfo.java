@@ -21,4 +21,10 @@ public record ServiceInfo(String name, Optional<Bundle> bundle, long depth, long
     public boolean registered() {
         return bundle.isPresent();
     }
+
+    /** Its state in words, as the shell and the dashboard show it: {@code active, paused, 1 hung}. */
+    public String state() {
+        return (registered() ? "active" : "unregistered") + (paused ? ", paused" : "")
+                + (hung > 0 ? ", " + hung + " hung" : "");
+    }
 }

@@ -9,8 +9,8 @@ import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.ServiceInfo;
 
 @Command(scope = "courier", name = "services", description = "Lists the Courier services: registered now or known from"
-        + " earlier registrations, with their queue depth, dead letters, the messages delivered and expired, and the"
-        + " last delivery time")
+        + " earlier registrations, their state (paused, or calls hung past their timeout), queue depth, dead letters,"
+        + " the messages delivered and expired, and the last delivery time")
 @Service
 public class ServicesCommand extends TableCommand {
 
@@ -33,7 +33,7 @@ public class ServicesCommand extends TableCommand {
             table.addRow().addContent(s.name(),
                     s.bundle().map(b -> b.id() + " " + b.symbolicName()).orElse("-"),
                     s.bundle().map(ServiceInfo.Bundle::version).orElse("-"),
-                    (s.registered() ? "active" : "unregistered") + (s.paused() ? ", paused" : ""),
+                    s.state(),
                     s.depth(), s.dead(), s.delivered(), s.expired(), Format.time(s.lastDeliveryAt()));
         }
         print(table);

@@ -12,6 +12,7 @@ import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
@@ -96,6 +97,11 @@ final class FakeAdmin implements PubSubAdmin {
     @Override
     public Instant statsSince() {
         return statsSince;
+    }
+
+    @Override
+    public SweepStats sweepStats() {
+        return new SweepStats(0, 0, 0, 0, 0);
     }
 
     @Override

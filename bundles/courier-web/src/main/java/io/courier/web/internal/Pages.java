@@ -64,7 +64,7 @@ final class Pages {
         for (ServiceInfo s : dashboard.services()) {
             h.raw("<tr><td>").link(browse(s.name(), false, null), s.name()).raw("</td>")
                     .tag("td", s.bundle().map(b -> b.id() + " " + b.symbolicName() + " " + b.version()).orElse("-"))
-                    .tag("td", (s.registered() ? "active" : "unregistered") + (s.paused() ? ", paused" : ""))
+                    .tag("td", s.state())
                     .raw("<td class=\"num\">").link(browse(s.name(), false, null), s.depth()).raw("</td>")
                     .raw("<td class=\"num\">").link(browse(s.name(), true, null), s.dead()).raw("</td>")
                     .tag("td class=\"num\"", s.delivered())

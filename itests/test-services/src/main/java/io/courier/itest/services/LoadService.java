@@ -13,7 +13,7 @@ import io.courier.api.Service;
 
 /**
  * Publishes continuously in the background: {@code {"threads": 4, "target": "itest.recorder"}} starts the
- * publishers and returns at once; each message id is recorded in {@code acked.log} once publish has returned
+ * publishers and returns at once ({@code "count": n} stops each after n messages); each message id is recorded in {@code acked.log} once publish has returned
  * it. {@code load.log} records {@code begin <key>} before each publish and {@code acked <key>} after it, so that
  * a publish begun but never acknowledged shows that the JVM died during its commit. They run until the bundle
  * stops or the JVM dies.
@@ -30,11 +30,12 @@ public class LoadService implements Service {
         Map<?, ?> p = request.payloadAs(Map.class);
         int threads = ((Number) p.get("threads")).intValue();
         String target = p.get("target") == null ? "itest.recorder" : p.get("target").toString();
+        long count = p.get("count") instanceof Number n ? n.longValue() : Long.MAX_VALUE;
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread publisher = new Thread(() -> {
                 String run = Long.toHexString(System.nanoTime()) + "-" + thread;
-                for (long i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                for (long i = 0; i < count && !Thread.currentThread().isInterrupted(); i++) {
                     try {
                         String key = run + "-" + i;
                         load.append("begin " + key);

@@ -16,7 +16,8 @@ import io.courier.api.Service;
  * Receives messages and records each id in {@code delivered.log}. Invoked directly with {@code {"holdAfter": n}},
  * it lets the next {@code n} messages through, then holds the following one inside {@code handle}, as a service
  * busy with it, for as long as this JVM runs (or until Courier's delivery timeout interrupts it): a test can kill
- * Karaf while messages are in flight and pending, at a point it chose. A restarted Karaf holds nothing.
+ * Karaf while messages are in flight and pending, at a point it chose. A restarted Karaf holds nothing. Invoked
+ * with {@code {"delayMs": n}}, it takes that long over each message from then on (0: no delay).
  */
 @Component(property = Service.NAME + "=itest.recorder")
 public class RecorderService implements Service {
@@ -25,17 +26,26 @@ public class RecorderService implements Service {
     /** Messages still let through before holding; negative: hold none. */
     private final AtomicInteger passes = new AtomicInteger(-1);
     private final CountDownLatch neverReleased = new CountDownLatch(1);
+    private volatile long delayMs;
 
     @Override
     public Object handle(Request request, Context ctx) throws InterruptedException {
         Optional<PubSubMessage> msg = request.pubsubMessage();
         if (msg.isEmpty()) {
-            int holdAfter = ((Number) request.payloadAs(Map.class).get("holdAfter")).intValue();
+            Map<?, ?> settings = request.payloadAs(Map.class);
+            if (settings.get("delayMs") instanceof Number delay) {
+                delayMs = delay.longValue();
+                return Map.of("delayMs", delayMs);
+            }
+            int holdAfter = ((Number) settings.get("holdAfter")).intValue();
             passes.set(holdAfter);
             return Map.of("holdingAfter", holdAfter);
         }
         if (passes.getAndUpdate(p -> p > 0 ? p - 1 : p) == 0) {
             neverReleased.await();
+        }
+        if (delayMs > 0) {
+            Thread.sleep(delayMs); // the service's own work: a stop of delivery interrupts it
         }
         delivered.append(msg.get().msgId());
         return null;

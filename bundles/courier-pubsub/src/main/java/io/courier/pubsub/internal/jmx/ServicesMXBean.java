@@ -45,6 +45,11 @@ public interface ServicesMXBean {
             return s.paused();
         }
 
+        /** Calls that passed their delivery timeout and still hold their handler thread. */
+        public int getHung() {
+            return s.hung();
+        }
+
         public long getDepth() {
             return s.depth();
         }
