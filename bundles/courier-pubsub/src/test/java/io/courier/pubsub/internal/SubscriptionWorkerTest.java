@@ -1,0 +1,118 @@
+package io.courier.pubsub.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.courier.api.PubSubMessage;
+import io.courier.pubsub.internal.store.DeliveryEntity;
+import io.courier.pubsub.internal.store.SubscriptionRow;
+
+/** One subscription's worker, through the engine that runs it: what counts as an attempt, and in what order. */
+class SubscriptionWorkerTest {
+
+    private final DeliveryFixture fixture = new DeliveryFixture();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    /** Whether it is the first message the fixture stored in a call. */
+    private static boolean first(PubSubMessage m) {
+        return ((Number) m.dataAs(Map.class).get("n")).intValue() == 0;
+    }
+
+    @Test
+    void aServiceUnregisteredDuringItsCallLosesNoAttempt() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch unregistered = new CountDownLatch(1);
+        SubscriptionRow sub = fixture.service("leaving", m -> {
+            inCall.countDown();
+            unregistered.await();
+            throw new IllegalStateException("bundle stopping");
+        });
+        DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(1, 60_000), 2, 60_000);
+        List<String> ids = fixture.store(sub, 3);
+        engine.wake(sub);
+        assertEquals(true, inCall.await(10, TimeUnit.SECONDS));
+        fixture.registry.unregister("leaving");
+        unregistered.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.inFlight(sub.id()) == 0);
+        assertEquals(0, fixture.deliveries(DeliveryEntity.DEAD, -1), "dead letters after the service went away");
+        assertEquals(3, fixture.deliveries(DeliveryEntity.PENDING, 0), "pending, no attempt counted");
+
+        fixture.registry.register("leaving", m -> handled.add(m.msgId()));
+        engine.registered(sub, System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.containsAll(ids));
+        assertEquals(ids, handled, "delivered once each, in publish order, to the new registration");
+    }
+
+    @Test
+    void anOrderedSubscriptionHoldsItsQueueBehindAFailure() {
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        SubscriptionRow sub = fixture.service("ordered", m -> {
+            if (first(m) && failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("not yet");
+            }
+            handled.add(m.msgId());
+        });
+        DeliveryEngine engine = fixture.engine(new DeliveryPolicy(10, 50, 50, 1.0, true, 60_000), 2, 60_000);
+        List<String> ids = fixture.store(sub, 5);
+        engine.wake(sub);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 5);
+        assertEquals(ids, handled, "in publish order, the failing head first once it succeeded");
+        assertEquals(-1, failuresLeft.get(), "the head failed twice, then succeeded");
+    }
+
+    @Test
+    void anUnorderedSubscriptionGoesOnPastAFailure() {
+        SubscriptionRow sub = fixture.service("unordered", m -> {
+            if (first(m)) {
+                throw new IllegalStateException("always");
+            }
+            handled.add(m.msgId());
+        });
+        DeliveryEngine engine = fixture.engine(new DeliveryPolicy(2, 20, 20, 1.0, false, 60_000), 2, 60_000);
+        List<String> ids = fixture.store(sub, 5);
+        engine.wake(sub);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.deliveries(DeliveryEntity.DEAD, 2) == 1);
+        assertEquals(ids.subList(1, 5), handled, "the rest delivered meanwhile");
+        assertEquals(0, fixture.deliveries(DeliveryEntity.PENDING, -1));
+    }
+
+    @Test
+    void aNewRegistrationDeliversWhatWaitsForARetryAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        SubscriptionRow sub = fixture.service("flaky", m -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("version 1 is broken");
+        });
+        // the first failure waits an hour before its retry
+        DeliveryEngine engine = fixture.engine(new DeliveryPolicy(10, 3_600_000, 3_600_000, 1.0, false, 60_000), 2,
+                60_000);
+        List<String> ids = fixture.store(sub, 2);
+        engine.wake(sub);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.deliveries(DeliveryEntity.PENDING, 1) == 2);
+
+        fixture.registry.register("flaky", m -> handled.add(m.msgId())); // version 2
+        engine.registered(sub, System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 2);
+        assertEquals(ids, handled);
+        assertEquals(2, calls.get(), "calls of version 1");
+    }
+}
