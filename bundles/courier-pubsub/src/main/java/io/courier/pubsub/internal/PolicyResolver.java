@@ -24,11 +24,6 @@ final class PolicyResolver {
     private PolicyResolver() {
     }
 
-    static DeliveryPolicy resolve(String service, Map<String, ?> serviceProperties, Map<String, ?> serviceConfig,
-            DeliveryPolicy defaults) {
-        return explain(service, serviceProperties, serviceConfig, defaults).policy();
-    }
-
     /** A resolved policy with the source of each of its values. */
     record Explained(DeliveryPolicy policy, List<PolicyValue> values) {
     }
