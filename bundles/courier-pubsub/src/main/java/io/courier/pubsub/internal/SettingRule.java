@@ -56,7 +56,8 @@ final class SettingRule<T> {
 
     private static SettingRule<Double> doubleSetting(String key, double min) {
         return new SettingRule<>(key, Double.class,
-                raw -> raw instanceof Number n ? n.doubleValue() : Double.parseDouble(raw.toString().trim()), min, null);
+                raw -> raw instanceof Number n ? n.doubleValue() : Double.parseDouble(raw.toString().trim()), min,
+                null);
     }
 
     /** Only true or false, in any case: {@code ordered=yes} is a mistake to report, not false. */
