@@ -1,5 +1,6 @@
 package io.courier.pubsub.internal;
 
+import static io.courier.pubsub.internal.SettingsTest.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +24,6 @@ import io.courier.pubsub.PolicyValue;
 class SettingRuleTest {
 
     private static final DeliveryPolicy DEFAULTS = Settings.of(config(Map.of())).defaults();
-
-    /** A configuration with one value set and the others at their defaults, as DS hands it over. */
-    private static PubSubConfig config(Map<String, Object> values) {
-        return (PubSubConfig) Proxy.newProxyInstance(PubSubConfig.class.getClassLoader(),
-                new Class<?>[] { PubSubConfig.class },
-                (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName())
-                        : method.getDefaultValue());
-    }
 
     /** Every rule SettingRule defines. */
     private static List<SettingRule<?>> rules() throws IllegalAccessException {
@@ -81,7 +73,8 @@ class SettingRuleTest {
             assertEquals(new PolicyValue(rule.key(), String.valueOf(atMin), "service property "
                     + PolicyResolver.SERVICE_PROPERTY_PREFIX + rule.key()), servicePolicy(rule, atMin));
 
-            assertEquals(rule.defaultValue(), configured(rule, belowMin), rule + "=" + belowMin + " in io.courier.pubsub");
+            assertEquals(rule.defaultValue(), configured(rule, belowMin),
+                    rule + "=" + belowMin + " in io.courier.pubsub");
             assertEquals("default " + PubSubConfig.PID, servicePolicy(rule, belowMin).source(),
                     rule + "=" + belowMin + " as a service property");
         }
