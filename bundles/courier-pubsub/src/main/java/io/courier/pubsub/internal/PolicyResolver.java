@@ -3,7 +3,6 @@ package io.courier.pubsub.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,8 @@ import io.courier.pubsub.PolicyValue;
 /**
  * Works out a service's delivery policy, each value from the first place that sets it: the service's
  * {@code courier.delivery.<key>} properties, then its {@code io.courier.delivery} configuration, then the
- * {@code io.courier.pubsub} defaults. A value that does not parse is reported once per source and skipped.
+ * {@code io.courier.pubsub} defaults. A value that does not parse or is out of range (its {@link SettingRule}) is
+ * reported, naming its key and source, and skipped.
  */
 final class PolicyResolver {
 
@@ -24,11 +24,6 @@ final class PolicyResolver {
     private PolicyResolver() {
     }
 
-    static DeliveryPolicy resolve(String service, Map<String, ?> serviceProperties, Map<String, ?> serviceConfig,
-            DeliveryPolicy defaults) {
-        return explain(service, serviceProperties, serviceConfig, defaults).policy();
-    }
-
     /** A resolved policy with the source of each of its values. */
     record Explained(DeliveryPolicy policy, List<PolicyValue> values) {
     }
@@ -37,25 +32,26 @@ final class PolicyResolver {
             DeliveryPolicy defaults) {
         Sources s = new Sources(service, serviceProperties, serviceConfig, new ArrayList<>());
         DeliveryPolicy policy = new DeliveryPolicy(
-                s.get("maxAttempts", PolicyResolver::positiveInt, defaults.maxAttempts()),
-                s.get("backoffInitialMs", PolicyResolver::nonNegativeLong, defaults.backoffInitialMs()),
-                s.get("backoffMaxMs", PolicyResolver::nonNegativeLong, defaults.backoffMaxMs()),
-                s.get("backoffMultiplier", PolicyResolver::atLeastOne, defaults.backoffMultiplier()),
-                s.get("ordered", PolicyResolver::bool, defaults.ordered()),
-                s.get("timeoutMs", PolicyResolver::positiveLong, defaults.timeoutMs()));
+                s.get(SettingRule.MAX_ATTEMPTS, defaults.maxAttempts()),
+                s.get(SettingRule.BACKOFF_INITIAL_MS, defaults.backoffInitialMs()),
+                s.get(SettingRule.BACKOFF_MAX_MS, defaults.backoffMaxMs()),
+                s.get(SettingRule.BACKOFF_MULTIPLIER, defaults.backoffMultiplier()),
+                s.get(SettingRule.ORDERED, defaults.ordered()),
+                s.get(SettingRule.TIMEOUT_MS, defaults.timeoutMs()));
         return new Explained(policy, List.copyOf(s.values()));
     }
 
     private record Sources(String service, Map<String, ?> properties, Map<String, ?> config,
             List<PolicyValue> values) {
 
-        <T> T get(String key, Function<Object, T> parse, T fallback) {
+        <T> T get(SettingRule<T> rule, T fallback) {
+            String key = rule.key();
             String property = SERVICE_PROPERTY_PREFIX + key;
-            T fromProperty = parsed(properties, property, parse, "service property");
+            T fromProperty = parsed(properties, property, rule, "service property");
             if (fromProperty != null) {
                 return found(key, fromProperty, "service property " + property);
             }
-            T fromConfig = parsed(config, key, parse, "configuration io.courier.delivery");
+            T fromConfig = parsed(config, key, rule, "configuration io.courier.delivery");
             if (fromConfig != null) {
                 return found(key, fromConfig, "configuration " + ServiceDeliveryConfig.FACTORY_PID + " (service="
                         + service + ")");
@@ -68,60 +64,17 @@ final class PolicyResolver {
             return value;
         }
 
-        private <T> T parsed(Map<String, ?> map, String key, Function<Object, T> parse, String where) {
+        private <T> T parsed(Map<String, ?> map, String key, SettingRule<T> rule, String where) {
             Object raw = map == null ? null : map.get(key);
             if (raw == null) {
                 return null;
             }
             try {
-                return parse.apply(raw);
+                return rule.parse(raw);
             } catch (IllegalArgumentException e) {
                 LOG.warn("Ignoring {}={} of service '{}' ({}): {}", key, raw, service, where, e.getMessage());
                 return null;
             }
         }
-    }
-
-    static Integer positiveInt(Object raw) {
-        int v = raw instanceof Number n ? n.intValue() : Integer.parseInt(raw.toString().trim());
-        if (v < 1) {
-            throw new IllegalArgumentException("must be at least 1");
-        }
-        return v;
-    }
-
-    static Long nonNegativeLong(Object raw) {
-        long v = raw instanceof Number n ? n.longValue() : Long.parseLong(raw.toString().trim());
-        if (v < 0) {
-            throw new IllegalArgumentException("must not be negative");
-        }
-        return v;
-    }
-
-    static Long positiveLong(Object raw) {
-        long v = raw instanceof Number n ? n.longValue() : Long.parseLong(raw.toString().trim());
-        if (v < 1) {
-            throw new IllegalArgumentException("must be at least 1");
-        }
-        return v;
-    }
-
-    static Double atLeastOne(Object raw) {
-        double v = raw instanceof Number n ? n.doubleValue() : Double.parseDouble(raw.toString().trim());
-        if (!(v >= 1.0)) {
-            throw new IllegalArgumentException("must be at least 1.0");
-        }
-        return v;
-    }
-
-    static Boolean bool(Object raw) {
-        if (raw instanceof Boolean b) {
-            return b;
-        }
-        String s = raw.toString().trim();
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.valueOf(s);
-        }
-        throw new IllegalArgumentException("must be true or false");
     }
 }

@@ -10,6 +10,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Why these retry defaults: the first retry comes after 1 s, quick enough for a blip; doubling up to 5
  * minutes, 10 attempts span about 8.5 minutes in all: long enough to ride out a redeploy or a short outage
  * of a downstream system before a message becomes a dead letter, which is kept and can be retried by hand.
+ * <p>
+ * Each value's range is its {@link SettingRule}'s; the annotations' min and max say the same for metatype.
  */
 @ObjectClassDefinition(name = "Courier pub/sub", description = "Durable publish/subscribe: limits and delivery defaults")
 public @interface PubSubConfig {
@@ -19,7 +21,8 @@ public @interface PubSubConfig {
     @AttributeDefinition(description = "Largest message data, in bytes of JSON (UTF-8)", min = "1", max = "16777216")
     int maxMessageSize() default 1024 * 1024;
 
-    @AttributeDefinition(description = "Threads delivering messages, shared by all subscriptions", min = "1")
+    @AttributeDefinition(description = "Threads delivering messages, shared by all subscriptions", min = "1",
+            max = "1000")
     int deliveryThreads() default 4;
 
     @AttributeDefinition(description = "Deliveries fetched and acknowledged together", min = "1", max = "10000")

@@ -66,7 +66,7 @@ final class DeliveryFixture implements AutoCloseable {
             messages.add(new NewMessage(id, true, sub.topicId(), List.of(sub.id()), "{\"n\":" + i + "}",
                     "application/json", 5, "c-" + id, null, null, null, now, 0));
         }
-        store.insert(messages);
+        store.write(messages, List.of());
         return messages.stream().map(NewMessage::msgId).toList();
     }
 

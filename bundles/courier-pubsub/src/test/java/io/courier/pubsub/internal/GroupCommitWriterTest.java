@@ -251,7 +251,7 @@ class GroupCommitWriterTest {
         List<String> stored = storedIds();
         assertEquals(threads * perThread, stored.size());
         assertEquals(expected, new HashSet<>(stored));
-        assertEquals(threads * perThread, store.countMessages());
+        assertEquals(threads * perThread, db.countMessages());
         assertEquals(threads * perThread, store.queueCounts().get(sub.id()).pending(), "one delivery per message");
         assertEquals(threads * perThread, reported.size(), "onStored saw each message once");
         assertEquals(expected, new HashSet<>(reported));
@@ -336,7 +336,7 @@ class GroupCommitWriterTest {
 
     @Test
     void anAcknowledgementAfterACommitWithoutPublishesIsNotHeldBack() throws Exception {
-        store.insert(List.of(message("a", true), message("b", true)));
+        store.write(List.of(message("a", true), message("b", true)), List.of());
         List<DueDelivery> due = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false);
         writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30), 0);
         writer.start();
@@ -451,7 +451,7 @@ class GroupCommitWriterTest {
 
     @Test
     void aFailedAcknowledgementReachesTheDelivererAndRecordsNothing() throws Exception {
-        store.insert(List.of(message("kept", true)));
+        store.write(List.of(message("kept", true)), List.of());
         DueDelivery kept = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
         writer = new GroupCommitWriter(failingStore(), stored -> { });
         writer.start();
@@ -555,7 +555,7 @@ class GroupCommitWriterTest {
         assertTrue(e.getMessage().contains("disk full") && e.getMessage().contains("nothing was published"),
                 e.getMessage());
         assertEquals(List.of(), reported);
-        assertEquals(0, store.countMessages());
+        assertEquals(0, db.countMessages());
     }
 
     @Test

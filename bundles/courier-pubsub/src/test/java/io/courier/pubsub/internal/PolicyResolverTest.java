@@ -15,7 +15,7 @@ class PolicyResolverTest {
     private static final DeliveryPolicy DEFAULTS = new DeliveryPolicy(10, 1_000, 300_000, 2.0, false, 60_000);
 
     private static DeliveryPolicy resolve(Map<String, ?> properties, Map<String, ?> config) {
-        return PolicyResolver.resolve("orders", properties, config, DEFAULTS);
+        return PolicyResolver.explain("orders", properties, config, DEFAULTS).policy();
     }
 
     @Test

@@ -103,9 +103,9 @@ class RegistrationsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> routing.topic("back").isPresent());
         registry.unregister("back");
         String msgId = "waiting-for-back";
-        store.insert(List.of(new NewMessage(msgId, true, routing.topic("back").orElseThrow().id(),
+        store.write(List.of(new NewMessage(msgId, true, routing.topic("back").orElseThrow().id(),
                 List.of(routing.subscriptionsOf("back").get(0).id()), "{}", "application/json", 5, "c", null, null,
-                null, System.currentTimeMillis(), 0)));
+                null, System.currentTimeMillis(), 0)), List.of());
 
         storeClosed = true;
         CountDownLatch registered = new CountDownLatch(1);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
     /** A configuration with some values set and the others at their defaults, as DS hands it over. */
-    private static PubSubConfig config(Map<String, Object> values) {
+    static PubSubConfig config(Map<String, Object> values) {
         return (PubSubConfig) Proxy.newProxyInstance(PubSubConfig.class.getClassLoader(),
                 new Class<?>[] { PubSubConfig.class },
                 (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName())

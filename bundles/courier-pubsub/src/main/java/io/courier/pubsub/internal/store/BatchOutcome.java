@@ -3,7 +3,7 @@ package io.courier.pubsub.internal.store;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What happened to the deliveries of one batch, recorded by {@link Store#complete}. */
+/** What happened to the deliveries of one batch, recorded by {@link Store#write}. */
 public final class BatchOutcome {
 
     /** A delivery that is done with (delivered or expired), and its message's key. */

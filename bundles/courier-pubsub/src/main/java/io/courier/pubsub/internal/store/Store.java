@@ -209,23 +209,16 @@ public class Store implements AutoCloseable {
         });
     }
 
-    // ---- publish ---------------------------------------------------------------------------------------
+    // ---- publish and acknowledge -----------------------------------------------------------------------
 
     /**
-     * Stores messages and one delivery per subscription of their topic, in one transaction.
+     * Stores messages, with one delivery per subscription of their topic, and records the outcomes of delivery
+     * batches, all in one transaction: one commit, one write to disk, for publishers and deliverers together. An
+     * outcome deletes delivered and expired deliveries (with their message once no delivery is left) and gives
+     * failed ones their next attempt or makes them dead.
      *
      * @throws DuplicateMessageIdException if a caller-chosen message id is already stored or repeated in the
-     *                                     batch; nothing is stored then
-     */
-    public void insert(List<NewMessage> messages) {
-        write(messages, List.of());
-    }
-
-    /**
-     * Stores messages (as {@link #insert}) and records the outcomes of delivery batches (as {@link #complete}), all
-     * in one transaction: one commit, one write to disk, for publishers and deliverers together.
-     *
-     * @throws DuplicateMessageIdException as {@link #insert}; nothing is written then
+     *                                     batch; nothing is written then
      */
     public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
         if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty())) {
@@ -309,14 +302,6 @@ public class Store implements AutoCloseable {
             }
             return next;
         });
-    }
-
-    /**
-     * Records the outcome of a batch in one transaction: delivered and expired deliveries are deleted (with
-     * their message once no delivery is left), failed ones get their next attempt or become dead.
-     */
-    public void complete(long subscriptionId, BatchOutcome outcome, long now) {
-        write(List.of(), List.of(new Acknowledgement(subscriptionId, outcome, now)));
     }
 
     // ---- operating -------------------------------------------------------------------------------------
@@ -433,12 +418,6 @@ public class Store implements AutoCloseable {
                 DeliveryEntity.class).setParameter("s", subscriptionIds)
                 .setParameter("state", dead ? DeliveryEntity.DEAD : DeliveryEntity.PENDING)
                 .setFirstResult(offset).setMaxResults(limit).getResultList().stream().map(DueDelivery::of).toList());
-    }
-
-    /** Counts every stored message; for tests and diagnostics. */
-    public long countMessages() {
-        return inTransaction(em -> em.createQuery("SELECT COUNT(m) FROM MessageEntity m", Long.class)
-                .getSingleResult());
     }
 
     private <T> T inTransaction(Function<EntityManager, T> work) {

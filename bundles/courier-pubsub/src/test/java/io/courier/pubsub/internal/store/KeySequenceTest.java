@@ -61,12 +61,12 @@ class KeySequenceTest {
 
             // more messages in one transaction than one block of keys, then more transactions after it
             List<NewMessage> first = messages("x", MessageEntity.ID_ALLOCATION + 500, a, b);
-            store.insert(first);
+            store.write(first, List.of());
             List<NewMessage> second = messages("y", 700, a, b);
-            store.insert(second);
+            store.write(second, List.of());
             db.newStore().prepare(); // as on a restart of pub/sub with the same factory: keys go on upwards
             List<NewMessage> third = messages("z", 3, a, b);
-            store.insert(third);
+            store.write(third, List.of());
 
             List<String> published = new ArrayList<>();
             for (List<NewMessage> batch : List.of(first, second, third)) {
@@ -94,9 +94,9 @@ class KeySequenceTest {
             List<NewMessage> batch = new ArrayList<>(messages("t", 100, a, b));
             batch.addAll(messages("o", 20, other));
 
-            store.insert(batch);
+            store.write(batch, List.of());
 
-            assertEquals(120, store.countMessages());
+            assertEquals(120, db.countMessages());
             assertEquals(220L, value(db, "SELECT COUNT(*) FROM COURIER_DELIVERY"));
             assertEquals("t99", facts(store, "/t").lastMsgId());
             assertEquals("o19", facts(store, "other").lastMsgId());
@@ -112,7 +112,7 @@ class KeySequenceTest {
             }
             assertEquals(1, runs.get("INSERT INTO COURIER_MESSAGE"), "one INSERT for the 100 messages: " + runs);
             assertEquals(1, runs.get("INSERT INTO COURIER_DELIVERY"), "one INSERT for the 200 deliveries: " + runs);
-            assertEquals(220L, store.countMessages());
+            assertEquals(220L, db.countMessages());
         }
     }
 
@@ -148,7 +148,7 @@ class KeySequenceTest {
         try (TestDatabase db = TestDatabase.inMemory()) {
             Store store = db.preparedStore();
             SubscriptionRow a = store.ensureSubscriptions("a", List.of("a"), 1).get(0);
-            store.insert(messages("before", 1, a)); // OpenJPA holds a block of keys from here on
+            store.write(messages("before", 1, a), List.of()); // OpenJPA holds a block of keys from here on
             for (String sequence : List.of(MessageEntity.ID_SEQUENCE, DeliveryEntity.ID_SEQUENCE)) {
                 db.execute("ALTER SEQUENCE " + sequence + " RESTART WITH " + (Integer.MAX_VALUE - 2_500L));
             }
@@ -157,7 +157,7 @@ class KeySequenceTest {
             List<String> published = new ArrayList<>(List.of("before0"));
             for (int batch = 0; batch < 4; batch++) { // four blocks of keys and more, across 2^31
                 List<NewMessage> messages = messages("m" + batch + "-", MessageEntity.ID_ALLOCATION, a);
-                store.insert(messages);
+                store.write(messages, List.of());
                 messages.forEach(m -> published.add(m.msgId()));
             }
 
@@ -215,7 +215,7 @@ class KeySequenceTest {
         try (TestDatabase db = TestDatabase.inFiles(dir)) {
             Store store = db.preparedStore();
             SubscriptionRow sub = store.loadTopics().get(0).subscriptions().get(0);
-            store.insert(messages("new", 3, sub));
+            store.write(messages("new", 3, sub), List.of());
 
             // explicit keys went into the IDENTITY columns, above the stored ones
             assertEquals(List.of("old0", "old1", "old2", "new0", "new1", "new2"), msgIdsByKey(db));
@@ -237,10 +237,10 @@ class KeySequenceTest {
         try (TestDatabase db = TestDatabase.inFiles(dir)) {
             Store store = db.preparedStore();
             SubscriptionRow sub = store.loadTopics().get(0).subscriptions().get(0);
-            store.insert(messages("again", 2, sub));
+            store.write(messages("again", 2, sub), List.of());
 
             assertEquals(List.of("old0", "old1", "old2", "new0", "new1", "new2", "again0", "again1"), msgIdsByKey(db));
-            assertEquals(8, store.countMessages());
+            assertEquals(8, db.countMessages());
             assertEquals(8L, value(db, "SELECT COUNT(DISTINCT ID) FROM COURIER_DELIVERY"));
             assertEquals(List.of("old0", "old1", "old2", "new0", "new1", "new2", "again0", "again1"),
                     store.fetchDue(sub.id(), 1_000, 0, 100, true).stream().map(DueDelivery::msgId)

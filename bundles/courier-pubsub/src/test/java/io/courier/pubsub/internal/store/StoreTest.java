@@ -93,6 +93,16 @@ class StoreTest {
         return o;
     }
 
+    /** Stores messages as a publish does. */
+    private void insert(List<NewMessage> messages) {
+        store.write(messages, List.of());
+    }
+
+    /** Records the outcome of a subscription's delivery batch as its acknowledgement does. */
+    private void complete(long subscriptionId, BatchOutcome outcome, long now) {
+        store.write(List.of(), List.of(new Acknowledgement(subscriptionId, outcome, now)));
+    }
+
     private SubscriptionStats stats(SubscriptionRow sub) {
         return store.subscriptionStats().stream().filter(s -> s.id() == sub.id()).findFirst().orElseThrow();
     }
@@ -110,13 +120,13 @@ class StoreTest {
                         + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
                         .map(r -> r.get(0)).collect(Collectors.toSet()));
         assertEquals(List.of(), store.loadTopics());
-        assertEquals(0, store.countMessages());
+        assertEquals(0, db.countMessages());
 
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("m1", 5, 1_000, sub)));
+        insert(List.of(message("m1", 5, 1_000, sub)));
         db.newStore().prepare(); // as on every restart of pub/sub
 
-        assertEquals(1, store.countMessages());
+        assertEquals(1, db.countMessages());
         assertEquals(List.of("m1"), due(sub, 1_000, false));
     }
 
@@ -213,7 +223,7 @@ class StoreTest {
         String[] ids = { "a", "b", "c", "d", "e", "f" };
         int[] priorities = { 5, 9, 1, 9, 5, 1 };
         for (int i = 0; i < ids.length; i++) {
-            store.insert(List.of(message(ids[i], priorities[i], 1_000 + i, sub)));
+            insert(List.of(message(ids[i], priorities[i], 1_000 + i, sub)));
         }
 
         assertEquals(List.of("b", "d", "a", "e", "c", "f"), due(sub, 2_000, false));
@@ -224,7 +234,7 @@ class StoreTest {
     @Test
     void aFetchedDeliveryCarriesTheWholeMessage() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(new NewMessage("m-1", true, sub.topicId(), List.of(sub.id()), "{\"total\":12.5}",
+        insert(List.of(new NewMessage("m-1", true, sub.topicId(), List.of(sub.id()), "{\"total\":12.5}",
                 "text/plain", 7, "corr", "prev", "client-9", "shop", 1_000, 61_000)));
 
         DueDelivery d = store.fetchDue(sub.id(), 1_000, 0, 10, false).get(0);
@@ -256,21 +266,21 @@ class StoreTest {
         SubscriptionRow shipping = subscribe("shipping", "/orders");
         SubscriptionRow other = subscribe("audit", "audit");
 
-        store.insert(List.of(message("o1", 5, 1_000, billing, shipping)));
+        insert(List.of(message("o1", 5, 1_000, billing, shipping)));
 
         assertEquals(List.of("o1"), due(billing, 1_000, false));
         assertEquals(List.of("o1"), due(shipping, 1_000, false));
         assertEquals(List.of(), due(other, 1_000, false));
-        assertEquals(1, store.countMessages());
+        assertEquals(1, db.countMessages());
     }
 
     @Test
     void unorderedFetchReturnsOnlyDueDeliveries() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 9, 1_000, sub)));
-        store.insert(List.of(message("b", 5, 1_000, sub)));
-        store.insert(List.of(message("later", 5, 3_000, sub)));
-        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
+        insert(List.of(message("a", 9, 1_000, sub)));
+        insert(List.of(message("b", 5, 1_000, sub)));
+        insert(List.of(message("later", 5, 3_000, sub)));
+        complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
 
         assertEquals(List.of("b"), due(sub, 2_000, false));
         assertEquals(List.of("b", "later"), due(sub, 3_000, false));
@@ -280,8 +290,8 @@ class StoreTest {
     @Test
     void orderedFetchReturnsTheHeadEvenWhenItIsNotDue() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
-        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
+        insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
+        complete(sub.id(), failed(only(sub, "a").deliveryId(), 1, 5_000, false, "boom"), 1_500);
 
         List<DueDelivery> head = store.fetchDue(sub.id(), 2_000, 0, 100, true);
 
@@ -293,13 +303,13 @@ class StoreTest {
     /** Stores a, b and c, attempted at 1,500: a to be retried at 9,000, b at 8,000, c dead. */
     private void threeAttemptedAt1500(SubscriptionRow sub) {
         for (String id : List.of("a", "b", "c")) {
-            store.insert(List.of(message(id, 5, 1_000, sub)));
+            insert(List.of(message(id, 5, 1_000, sub)));
         }
         BatchOutcome o = new BatchOutcome();
         o.failed(new BatchOutcome.Failure(only(sub, "a").deliveryId(), 1, 9_000, false, "x"));
         o.failed(new BatchOutcome.Failure(only(sub, "b").deliveryId(), 1, 8_000, false, "x"));
         o.failed(new BatchOutcome.Failure(only(sub, "c").deliveryId(), 10, 1_500, true, "x"));
-        store.complete(sub.id(), o, 1_500);
+        complete(sub.id(), o, 1_500);
     }
 
     @Test
@@ -332,12 +342,12 @@ class StoreTest {
     @Test
     void aDeliveredDeliveryIsDeletedWithItsMessage() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub)));
+        insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub)));
 
-        store.complete(sub.id(), delivered(only(sub, "a")), 2_000);
+        complete(sub.id(), delivered(only(sub, "a")), 2_000);
 
         assertEquals(List.of("b"), due(sub, 2_000, false));
-        assertEquals(1, store.countMessages());
+        assertEquals(1, db.countMessages());
         assertEquals("0", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE WHERE MSGID = 'a'"));
         SubscriptionStats s = stats(sub);
         assertEquals(1, s.delivered());
@@ -348,12 +358,12 @@ class StoreTest {
     @Test
     void anExpiredDeliveryIsDeletedAndCounted() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", true, 5, 1_000, 1_500, sub)));
+        insert(List.of(message("a", true, 5, 1_000, 1_500, sub)));
 
-        store.complete(sub.id(), expired(only(sub, "a")), 2_000);
+        complete(sub.id(), expired(only(sub, "a")), 2_000);
 
         assertEquals(List.of(), due(sub, 2_000, true));
-        assertEquals(0, store.countMessages());
+        assertEquals(0, db.countMessages());
         assertEquals(0, stats(sub).delivered());
         assertEquals(1, stats(sub).expired());
     }
@@ -362,18 +372,18 @@ class StoreTest {
     void aMessageOnASharedTopicStaysUntilEverySubscriptionIsDone() {
         SubscriptionRow billing = subscribe("billing", "/orders");
         SubscriptionRow shipping = subscribe("shipping", "/orders");
-        store.insert(List.of(message("o1", 5, 1_000, billing, shipping)));
+        insert(List.of(message("o1", 5, 1_000, billing, shipping)));
 
-        store.complete(billing.id(), delivered(only(billing, "o1")), 2_000);
+        complete(billing.id(), delivered(only(billing, "o1")), 2_000);
 
-        assertEquals(1, store.countMessages(), "shipping has not had it yet");
+        assertEquals(1, db.countMessages(), "shipping has not had it yet");
         assertEquals(List.of(), due(billing, 2_000, false));
         DueDelivery forShipping = only(shipping, "o1");
         assertEquals("{\"id\":\"o1\"}", forShipping.data());
 
-        store.complete(shipping.id(), expired(forShipping), 3_000);
+        complete(shipping.id(), expired(forShipping), 3_000);
 
-        assertEquals(0, store.countMessages());
+        assertEquals(0, db.countMessages());
         assertEquals(1, stats(billing).delivered());
         assertEquals(0, stats(billing).expired());
         assertEquals(0, stats(shipping).delivered());
@@ -383,9 +393,9 @@ class StoreTest {
     @Test
     void aFailureRecordsAttemptsNextAttemptAndError() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 5, 1_000, sub)));
+        insert(List.of(message("a", 5, 1_000, sub)));
 
-        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 3, 9_000, false,
+        complete(sub.id(), failed(only(sub, "a").deliveryId(), 3, 9_000, false,
                 "java.io.IOException: connection refused"), 1_500);
 
         DueDelivery d = only(sub, "a");
@@ -394,7 +404,7 @@ class StoreTest {
         assertEquals(9_000, d.nextAttemptAt());
         assertEquals(1_500, d.lastAttemptAt());
         assertEquals("java.io.IOException: connection refused", d.lastError());
-        assertEquals(1, store.countMessages());
+        assertEquals(1, db.countMessages());
         assertEquals(0, stats(sub).delivered());
         assertEquals(0, stats(sub).lastDeliveryAt(), "a failure is not a delivery");
     }
@@ -402,12 +412,12 @@ class StoreTest {
     @Test
     void longErrorsAreTruncatedTo2000Characters() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("long", 5, 1_000, sub), message("exact", 5, 1_000, sub)));
+        insert(List.of(message("long", 5, 1_000, sub), message("exact", 5, 1_000, sub)));
         BatchOutcome o = new BatchOutcome();
         o.failed(new BatchOutcome.Failure(only(sub, "long").deliveryId(), 1, 2_000, false, "e".repeat(10_000)));
         o.failed(new BatchOutcome.Failure(only(sub, "exact").deliveryId(), 1, 2_000, false, "x".repeat(2_000)));
 
-        store.complete(sub.id(), o, 1_500);
+        complete(sub.id(), o, 1_500);
 
         String truncated = only(sub, "long").lastError();
         assertEquals(2_000, truncated.length());
@@ -418,9 +428,9 @@ class StoreTest {
     @Test
     void aDeadDeliveryIsKeptButNoLongerFetched() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
+        insert(List.of(message("a", 9, 1_000, sub), message("b", 5, 1_000, sub)));
 
-        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+        complete(sub.id(), failed(only(sub, "a").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
 
         assertEquals(List.of("b"), due(sub, 2_000, false));
         assertEquals(List.of("b"), due(sub, 2_000, true), "a dead letter does not block an ordered queue");
@@ -430,16 +440,16 @@ class StoreTest {
         assertTrue(dead.get(0).dead());
         assertEquals(10, dead.get(0).attempts());
         assertEquals("gave up", dead.get(0).lastError());
-        assertEquals(2, store.countMessages(), "the dead letter's message is kept");
+        assertEquals(2, db.countMessages(), "the dead letter's message is kept");
         assertEquals(new QueueCounts(1, 1), store.queueCounts().get(sub.id()));
     }
 
     @Test
     void retryingADeadLetterMakesItDueAgainWithFreshAttempts() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub), message("c", 5, 1_000, sub)));
-        store.complete(sub.id(), failed(only(sub, "a").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
-        store.complete(sub.id(), failed(only(sub, "b").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+        insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_000, sub), message("c", 5, 1_000, sub)));
+        complete(sub.id(), failed(only(sub, "a").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+        complete(sub.id(), failed(only(sub, "b").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
 
         assertEquals(0, store.retryDead(List.of(sub.id()), "c", 2_000), "c is pending, not dead");
         assertEquals(1, store.retryDead(List.of(sub.id()), "a", 2_000));
@@ -459,23 +469,23 @@ class StoreTest {
     void purgeDeletesOnlyTheChosenStateAndMessagesNoLongerNeeded() {
         SubscriptionRow one = subscribe("one", "/shared");
         SubscriptionRow two = subscribe("two", "/shared");
-        store.insert(List.of(message("both", 5, 1_000, one, two), message("dying", 5, 1_000, one)));
-        store.complete(one.id(), failed(only(one, "dying").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
+        insert(List.of(message("both", 5, 1_000, one, two), message("dying", 5, 1_000, one)));
+        complete(one.id(), failed(only(one, "dying").deliveryId(), 10, 1_500, true, "gave up"), 1_500);
 
         assertEquals(1, store.purge(List.of(one.id()), false), "one pending delivery of 'one'");
         assertEquals(List.of("both"), due(two, 2_000, false), "the other subscriber keeps its copy");
-        assertEquals(2, store.countMessages(), "'both' is still needed by 'two', 'dying' is a dead letter");
+        assertEquals(2, db.countMessages(), "'both' is still needed by 'two', 'dying' is a dead letter");
 
         assertEquals(1, store.purge(List.of(one.id()), true));
-        assertEquals(1, store.countMessages(), "the dead letter's message is gone");
+        assertEquals(1, db.countMessages(), "the dead letter's message is gone");
         assertEquals(1, store.purge(List.of(two.id()), false));
-        assertEquals(0, store.countMessages());
+        assertEquals(0, db.countMessages());
     }
 
     @Test
     void oneOutcomeRecordsDeliveriesExpiriesAndFailuresTogether() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("ok", 5, 1_000, sub), message("old", 5, 1_000, sub), message("bad", 5, 1_000, sub),
+        insert(List.of(message("ok", 5, 1_000, sub), message("old", 5, 1_000, sub), message("bad", 5, 1_000, sub),
                 message("worse", 5, 1_000, sub)));
         BatchOutcome o = new BatchOutcome();
         o.delivered(only(sub, "ok"));
@@ -483,11 +493,11 @@ class StoreTest {
         o.failed(new BatchOutcome.Failure(only(sub, "bad").deliveryId(), 1, 3_000, false, "retry me"));
         o.failed(new BatchOutcome.Failure(only(sub, "worse").deliveryId(), 1, 2_000, true, "poison"));
 
-        store.complete(sub.id(), o, 2_000);
+        complete(sub.id(), o, 2_000);
 
         assertEquals(List.of("bad"), ids(store.browse(List.of(sub.id()), false, 0, 10)));
         assertEquals(List.of("worse"), ids(store.browse(List.of(sub.id()), true, 0, 10)));
-        assertEquals(2, store.countMessages());
+        assertEquals(2, db.countMessages());
         assertEquals(1, stats(sub).delivered());
         assertEquals(1, stats(sub).expired());
         assertEquals(2_000, stats(sub).lastDeliveryAt());
@@ -496,9 +506,9 @@ class StoreTest {
     @Test
     void anEmptyOutcomeChangesNothing() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(message("a", 5, 1_000, sub)));
+        insert(List.of(message("a", 5, 1_000, sub)));
 
-        store.complete(sub.id(), new BatchOutcome(), 2_000);
+        complete(sub.id(), new BatchOutcome(), 2_000);
 
         assertEquals(List.of("a"), due(sub, 2_000, false));
         assertEquals(0, stats(sub).lastDeliveryAt());
@@ -509,14 +519,14 @@ class StoreTest {
     @Test
     void aCallerChosenIdAlreadyStoredIsRefusedAndNothingOfTheBatchIsStored() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(chosen("order-1", sub)));
+        insert(List.of(chosen("order-1", sub)));
 
-        DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> store.insert(
+        DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> insert(
                 List.of(message("fresh-1", 5, 2_000, sub), chosen("order-1", sub), message("fresh-2", 5, 2_000, sub))));
 
         assertEquals("order-1", e.msgId());
         assertTrue(e.getMessage().contains("order-1"), e.getMessage());
-        assertEquals(1, store.countMessages());
+        assertEquals(1, db.countMessages());
         assertEquals(List.of("order-1"), due(sub, 5_000, false));
         assertEquals("order-1", facts("svc").lastMsgId(), "the topic's last message is unchanged");
     }
@@ -525,11 +535,11 @@ class StoreTest {
     void aCallerChosenIdTwiceInOneBatchIsRefusedAndNothingIsStored() {
         SubscriptionRow sub = subscribe("svc", "svc");
 
-        DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> store.insert(
+        DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> insert(
                 List.of(chosen("twin", sub), message("other", 5, 1_000, sub), chosen("twin", sub))));
 
         assertEquals("twin", e.msgId());
-        assertEquals(0, store.countMessages());
+        assertEquals(0, db.countMessages());
         assertEquals(List.of(), due(sub, 5_000, true));
         assertEquals(QueueCounts.EMPTY, store.queueCounts().getOrDefault(sub.id(), QueueCounts.EMPTY));
         assertNull(facts("svc").lastMsgId());
@@ -538,10 +548,10 @@ class StoreTest {
     @Test
     void aFreeCallerChosenIdIsStored() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        store.insert(List.of(chosen("order-1", sub), chosen("order-2", sub)));
-        store.insert(List.of(chosen("order-3", sub)));
+        insert(List.of(chosen("order-1", sub), chosen("order-2", sub)));
+        insert(List.of(chosen("order-3", sub)));
         assertEquals(Set.of("order-1", "order-2", "order-3"), Set.copyOf(due(sub, 5_000, false)));
-        assertEquals(3, store.countMessages());
+        assertEquals(3, db.countMessages());
     }
 
     @Test
@@ -549,7 +559,7 @@ class StoreTest {
         SubscriptionRow sub = subscribe("svc", "svc");
         String longest = "m".repeat(PublishOptions.MAX_ID_LENGTH);
 
-        store.insert(List.of(chosen(longest, sub)));
+        insert(List.of(chosen(longest, sub)));
 
         assertEquals(List.of(longest), due(sub, 5_000, false));
         assertEquals(longest, facts("svc").lastMsgId());
@@ -562,7 +572,7 @@ class StoreTest {
         SubscriptionRow a = subscribe("svc-a", "svc-a");
         SubscriptionRow b = subscribe("svc-b", "svc-b");
         String bigData = "{\"text\":\"" + "z".repeat(300) + "\"}";
-        store.insert(List.of(message("a1", 5, 1_000, a),
+        insert(List.of(message("a1", 5, 1_000, a),
                 new NewMessage("a2", false, a.topicId(), List.of(a.id()), bigData, "application/json", 5, "c", null,
                         null, null, 1_001, 0),
                 message("b1", 5, 1_002, b)));
@@ -583,13 +593,13 @@ class StoreTest {
         SubscriptionRow two = subscribe("two", "two");
         SubscriptionRow idle = subscribe("idle", "idle");
         for (int i = 1; i <= 5; i++) {
-            store.insert(List.of(message("one-" + i, i == 4 ? 9 : 5, 1_000 + i, one)));
+            insert(List.of(message("one-" + i, i == 4 ? 9 : 5, 1_000 + i, one)));
         }
-        store.insert(List.of(message("two-1", 5, 1_000, two)));
+        insert(List.of(message("two-1", 5, 1_000, two)));
         BatchOutcome o = new BatchOutcome();
         o.failed(new BatchOutcome.Failure(only(one, "one-2").deliveryId(), 3, 2_000, true, "dead"));
         o.failed(new BatchOutcome.Failure(only(one, "one-5").deliveryId(), 3, 2_000, true, "dead"));
-        store.complete(one.id(), o, 2_000);
+        complete(one.id(), o, 2_000);
 
         Map<Long, QueueCounts> counts = store.queueCounts();
         assertEquals(new QueueCounts(3, 2), counts.get(one.id()));
@@ -610,20 +620,20 @@ class StoreTest {
         SubscriptionRow a = subscribe("a", "/shared");
         SubscriptionRow b = subscribe("b", "/shared");
         SubscriptionRow c = subscribe("c", "c");
-        store.insert(List.of(message("before", 5, 1_000, a, b)));
+        insert(List.of(message("before", 5, 1_000, a, b)));
         assertEquals(new QueueCounts(1, 0), store.queueCounts().get(a.id()), "the first count reads the table");
 
-        store.insert(List.of(message("s1", 5, 1_001, a, b), message("s2", 5, 1_002, a, b), message("s3", 5, 1_003, a, b),
+        insert(List.of(message("s1", 5, 1_001, a, b), message("s2", 5, 1_002, a, b), message("s3", 5, 1_003, a, b),
                 message("c1", 5, 1_004, c), message("c2", 5, 1_005, c), message("c3", 5, 1_006, c)));
-        store.complete(a.id(), delivered(only(a, "before")), 2_000);
-        store.complete(b.id(), expired(only(b, "before")), 2_000);
-        store.complete(a.id(), failed(only(a, "s1").deliveryId(), 3, 2_000, true, "dead"), 2_000);
-        store.complete(a.id(), failed(only(a, "s2").deliveryId(), 3, 2_000, true, "dead"), 2_000);
-        store.complete(b.id(), failed(only(b, "s1").deliveryId(), 1, 9_000, false, "again later"), 2_000);
+        complete(a.id(), delivered(only(a, "before")), 2_000);
+        complete(b.id(), expired(only(b, "before")), 2_000);
+        complete(a.id(), failed(only(a, "s1").deliveryId(), 3, 2_000, true, "dead"), 2_000);
+        complete(a.id(), failed(only(a, "s2").deliveryId(), 3, 2_000, true, "dead"), 2_000);
+        complete(b.id(), failed(only(b, "s1").deliveryId(), 1, 9_000, false, "again later"), 2_000);
         long c1 = only(c, "c1").deliveryId();
-        store.complete(c.id(), failed(c1, 3, 2_000, true, "dead"), 2_000);
-        store.complete(c.id(), failed(c1, 3, 2_000, true, "dead"), 2_000); // recorded twice: dead once
-        store.complete(c.id(), failed(c1, 1, 9_000, false, "again later"), 2_000); // a dead letter stays dead
+        complete(c.id(), failed(c1, 3, 2_000, true, "dead"), 2_000);
+        complete(c.id(), failed(c1, 3, 2_000, true, "dead"), 2_000); // recorded twice: dead once
+        complete(c.id(), failed(c1, 1, 9_000, false, "again later"), 2_000); // a dead letter stays dead
         assertEquals(new QueueCounts(1, 2), store.queueCounts().get(a.id()));
         assertEquals(new QueueCounts(3, 0), store.queueCounts().get(b.id()));
         assertEquals(new QueueCounts(2, 1), store.queueCounts().get(c.id()));
@@ -633,8 +643,8 @@ class StoreTest {
         DueDelivery c2 = only(c, "c2");
         DueDelivery c3 = only(c, "c3");
         assertEquals(2, store.purge(List.of(c.id()), false));
-        store.complete(c.id(), delivered(c2), 3_000); // its delivery was purged meanwhile: nothing left to take
-        store.complete(c.id(), failed(c3.deliveryId(), 3, 3_000, true, "dead"), 3_000); // nor to make dead
+        complete(c.id(), delivered(c2), 3_000); // its delivery was purged meanwhile: nothing left to take
+        complete(c.id(), failed(c3.deliveryId(), 3, 3_000, true, "dead"), 3_000); // nor to make dead
         assertEquals(new QueueCounts(0, 1), store.queueCounts().get(c.id()));
         assertEquals(1, store.retryDead(List.of(a.id()), null, 3_000));
         assertEquals(1, store.purge(List.of(c.id()), true));
@@ -654,7 +664,7 @@ class StoreTest {
     void browsePagesWithOffsetAndLimit() {
         SubscriptionRow sub = subscribe("svc", "svc");
         for (int i = 0; i < 7; i++) {
-            store.insert(List.of(message("m" + i, 5, 1_000 + i, sub)));
+            insert(List.of(message("m" + i, 5, 1_000 + i, sub)));
         }
 
         assertEquals(List.of("m0", "m1", "m2"), ids(store.browse(List.of(sub.id()), false, 0, 3)));
@@ -662,6 +672,6 @@ class StoreTest {
         assertEquals(List.of("m6"), ids(store.browse(List.of(sub.id()), false, 6, 3)));
         assertEquals(List.of(), ids(store.browse(List.of(sub.id()), false, 7, 3)));
         assertEquals(7, store.browse(List.of(sub.id()), false, 0, 100).size());
-        assertEquals(7, store.countMessages(), "browsing does not consume");
+        assertEquals(7, db.countMessages(), "browsing does not consume");
     }
 }

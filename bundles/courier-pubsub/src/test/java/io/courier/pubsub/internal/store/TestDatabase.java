@@ -115,6 +115,11 @@ public final class TestDatabase implements AutoCloseable {
         return rows.get(0).get(0);
     }
 
+    /** How many messages are stored. */
+    public long countMessages() {
+        return Long.parseLong(value("SELECT COUNT(*) FROM COURIER_MESSAGE"));
+    }
+
     /** Closes the factory and shuts the database down, releasing its memory or files. */
     @Override
     public void close() {
