@@ -46,9 +46,11 @@ final class AdminView implements PubSubAdmin {
     private final DeliveryEngine engine;
     private final Metrics metrics;
     private final Policies policies;
+    private final Registrations registrations;
 
     AdminView(Store store, Routing routing, ServiceRegistry registry, DeliveryEngine engine, Metrics metrics,
-            Policies policies) {
+            Policies policies, Registrations registrations) {
+        this.registrations = registrations;
         this.store = store;
         this.routing = routing;
         this.registry = registry;
@@ -81,6 +83,7 @@ final class AdminView implements PubSubAdmin {
 
     @Override
     public List<TopicInfo> topics() {
+        registrations.settle(); // a service that registered a moment ago is shown with its topics
         Map<Long, QueueCounts> counts = store.queueCounts();
         List<TopicInfo> list = new ArrayList<>();
         for (TopicFacts t : store.topicFacts()) {
@@ -104,6 +107,7 @@ final class AdminView implements PubSubAdmin {
 
     @Override
     public List<SubscriptionInfo> subscriptions() {
+        registrations.settle();
         Map<Long, QueueCounts> counts = store.queueCounts();
         List<SubscriptionInfo> list = new ArrayList<>();
         for (SubscriptionStats s : store.subscriptionStats()) {
@@ -187,6 +191,7 @@ final class AdminView implements PubSubAdmin {
 
     @Override
     public List<PolicyValue> deliveryPolicy(String service) {
+        registrations.settle();
         Optional<RegisteredService> registered = registry.find(service);
         if (registered.isEmpty() && routing.subscriptionsOf(service).isEmpty()) {
             throw new IllegalArgumentException("No service named '" + service + "' is known"
@@ -220,6 +225,7 @@ final class AdminView implements PubSubAdmin {
 
     /** A service's subscriptions, or a shared topic's. */
     private List<SubscriptionRow> subscriptionsNamed(String name) {
+        registrations.settle(); // a service that registered a moment ago is known by its name
         List<SubscriptionRow> subs = name.startsWith("/")
                 ? routing.topic(name).map(TopicRow::subscriptions).orElse(List.of())
                 : routing.subscriptionsOf(name);

@@ -82,7 +82,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
                 settings.deliveryThreads(), settings.batchSize(), settings.sweepIntervalMs());
         registrations = new Registrations(store, routing, engine);
         publishing = new Publisher(writer, routing, registry, registrations, () -> settings.maxMessageSize());
-        admin = new AdminView(store, routing, registry, engine, metrics, policies);
+        admin = new AdminView(store, routing, registry, engine, metrics, policies, registrations);
         writer.start();
         registry.addListener(registrations);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),

@@ -103,16 +103,19 @@ final class Publisher implements PublishChannel {
                 options.expiration().map(e -> now + e.toMillis()).orElse(0L));
     }
 
-    /** The topic a publish goes to; a service registered this very moment is subscribed first. */
+    /** The topic a publish goes to; a service registered a moment ago is subscribed first. */
     private TopicRow resolve(String name) {
         if (!Names.isServiceName(name) && !Names.isSharedTopicName(name)) {
             throw new PublishException("'" + name + "' is neither a service name (letters, digits, '.', '-', '_')"
                     + " nor a shared topic name ('/' then such names separated by '/'); nothing was published");
         }
         Optional<TopicRow> topic = routing.topic(name).filter(t -> !t.subscriptions().isEmpty());
-        if (topic.isEmpty() && !name.startsWith("/")) {
-            registry.find(name).ifPresent(registrations::subscribeNow);
-            topic = routing.topic(name);
+        if (topic.isEmpty()) {
+            registrations.settle();
+            if (!name.startsWith("/")) {
+                registry.find(name).ifPresent(registrations::subscribeNow);
+            }
+            topic = routing.topic(name).filter(t -> !t.subscriptions().isEmpty());
         }
         return topic.orElseThrow(() -> name.startsWith("/")
                 ? new UnknownTopicException(name, "No service subscribes to the shared topic '" + name

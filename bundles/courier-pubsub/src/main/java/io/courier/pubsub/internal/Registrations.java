@@ -82,6 +82,24 @@ final class Registrations implements RegistryListener {
         subscribe(service.name(), topicsOf(service), System.currentTimeMillis());
     }
 
+    /**
+     * Subscribes now, on the caller's thread, the services still waiting for their subscriptions: what publishing
+     * and the admin views do before they look a name up, so that a service is known as soon as it registered. Does
+     * nothing when none waits.
+     *
+     * @throws RuntimeException if the store failed; the services go on waiting
+     */
+    void settle() {
+        List<Waiting> batch;
+        synchronized (waiting) {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            batch = new ArrayList<>(waiting.values());
+        }
+        batch.forEach(this::subscribe);
+    }
+
     void stop() {
         thread.shutdownNow();
     }
@@ -101,7 +119,7 @@ final class Registrations implements RegistryListener {
         }
         for (Waiting w : batch) {
             try {
-                subscribe(w.name(), w.topics(), w.registeredAt());
+                subscribe(w);
             } catch (RuntimeException e) {
                 if (retryMs == RETRY_MIN_MS) {
                     LOG.warn("Could not create the topic and subscriptions of service '{}': the store failed ({})."
@@ -112,9 +130,6 @@ final class Registrations implements RegistryListener {
                 retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
                 return;
             }
-            synchronized (waiting) {
-                waiting.remove(w.name(), w);
-            }
             if (retryMs > RETRY_MIN_MS) {
                 LOG.info("The store answers again: service '{}' is subscribed", w.name());
                 retryMs = RETRY_MIN_MS;
@@ -122,7 +137,15 @@ final class Registrations implements RegistryListener {
         }
     }
 
-    /** One at a time: the publisher's thread and this class's may both subscribe a new service. */
+    /** Subscribes a waiting service, and takes it off the list. */
+    private void subscribe(Waiting w) {
+        subscribe(w.name(), w.topics(), w.registeredAt());
+        synchronized (waiting) {
+            waiting.remove(w.name(), w);
+        }
+    }
+
+    /** One at a time: a publisher's thread, an admin view's and this class's may all subscribe a new service. */
     private synchronized void subscribe(String name, List<String> topics, long registeredAt) {
         if (!routing.subscribedToAll(name, topics)) {
             store.ensureSubscriptions(name, topics, System.currentTimeMillis());
