@@ -5,7 +5,7 @@ package io.courier.api;
  *
  * @since 1.1
  */
-public class MessageTooLargeException extends PublishException {
+public class MessageTooLargeException extends InvalidPublishException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,7 @@
 package io.courier.api;
 
 /** A publish named a service or a shared topic that Courier has never seen; nothing was stored. */
-public class UnknownTopicException extends PublishException {
+public class UnknownTopicException extends InvalidPublishException {
 
     private static final long serialVersionUID = 1L;
 

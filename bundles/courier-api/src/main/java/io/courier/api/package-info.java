@@ -7,5 +7,5 @@
  * ({@code invokeAsync}), or durably through {@link io.courier.api.PubSub}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.courier.api;

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.courier.api.InvalidPublishException;
 import io.courier.api.PublishException;
 import io.courier.pubsub.internal.store.Acknowledgement;
 import io.courier.pubsub.internal.store.DuplicateMessageIdException;
@@ -297,7 +298,7 @@ final class GroupCommitWriter {
 
     private static PublishException reason(NewMessage m, RuntimeException e) {
         if (e instanceof DuplicateMessageIdException d) {
-            return new PublishException("Message id '" + d.msgId() + "' is already in use by a stored message: "
+            return new InvalidPublishException("Message id '" + d.msgId() + "' is already in use by a stored message: "
                     + "nothing was published; choose another id or let Courier generate one");
         }
         LOG.warn("Could not store a message to topic {}: {}", m.topicId(), e.toString());

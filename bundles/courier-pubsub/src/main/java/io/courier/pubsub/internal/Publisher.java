@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
+import io.courier.api.InvalidPublishException;
 import io.courier.api.MessageTooLargeException;
 import io.courier.api.Names;
 import io.courier.api.PublishException;
@@ -57,11 +58,11 @@ final class Publisher implements PublishChannel {
     public List<String> publishAll(String publisher, String name, List<?> data, PublishOptions options) {
         checkOptions(options);
         if (data == null || data.isEmpty() || data.size() > MAX_PUBLISH_ALL) {
-            throw new PublishException("publishAll to '" + name + "' takes 1 to " + MAX_PUBLISH_ALL
+            throw new InvalidPublishException("publishAll to '" + name + "' takes 1 to " + MAX_PUBLISH_ALL
                     + " messages, not " + (data == null ? "null" : data.size()) + "; nothing was published");
         }
         if (options.msgId().isPresent()) {
-            throw new PublishException("publishAll to '" + name + "' cannot give every message the same id '"
+            throw new InvalidPublishException("publishAll to '" + name + "' cannot give every message the same id '"
                     + options.msgId().get() + "'; nothing was published (leave the id to Courier)");
         }
         TopicRow topic = resolve(name);
@@ -75,7 +76,7 @@ final class Publisher implements PublishChannel {
 
     private static void checkOptions(PublishOptions options) {
         if (options == null) {
-            throw new PublishException("publish options must not be null; use PublishOptions.defaults()");
+            throw new InvalidPublishException("publish options must not be null; use PublishOptions.defaults()");
         }
     }
 
@@ -85,7 +86,7 @@ final class Publisher implements PublishChannel {
         try {
             json = Json.write(data);
         } catch (IllegalArgumentException e) {
-            throw new PublishException("The data for '" + name + "' cannot be written as JSON, nothing was published: "
+            throw new InvalidPublishException("The data for '" + name + "' cannot be written as JSON, nothing was published: "
                     + e.getMessage(), e);
         }
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
@@ -106,7 +107,7 @@ final class Publisher implements PublishChannel {
     /** The topic a publish goes to; a service registered a moment ago is subscribed first. */
     private TopicRow resolve(String name) {
         if (!Names.isServiceName(name) && !Names.isSharedTopicName(name)) {
-            throw new PublishException("'" + name + "' is neither a service name (letters, digits, '.', '-', '_')"
+            throw new InvalidPublishException("'" + name + "' is neither a service name (letters, digits, '.', '-', '_')"
                     + " nor a shared topic name ('/' then such names separated by '/'); nothing was published");
         }
         Optional<TopicRow> topic = routing.topic(name).filter(t -> !t.subscriptions().isEmpty());

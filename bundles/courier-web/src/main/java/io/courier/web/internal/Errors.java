@@ -2,6 +2,7 @@ package io.courier.web.internal;
 
 import java.util.Map;
 
+import io.courier.api.InvalidPublishException;
 import io.courier.api.InvocationDepthException;
 import io.courier.api.InvocationException;
 import io.courier.api.InvocationTimeoutException;
@@ -34,6 +35,9 @@ final class Errors {
         }
         if (e instanceof MessageTooLargeException) {
             return 413;
+        }
+        if (e instanceof InvalidPublishException) {
+            return 400; // what was asked is wrong: the same request fails again
         }
         if (e instanceof InvocationTimeoutException) {
             return 504; // the service did not answer in time

@@ -11,6 +11,7 @@ import io.courier.api.InvocationDepthException;
 import io.courier.api.InvocationException;
 import io.courier.api.InvocationTimeoutException;
 import io.courier.api.MessageTooLargeException;
+import io.courier.api.InvalidPublishException;
 import io.courier.api.PublishException;
 import io.courier.api.RejectedInvocationException;
 import io.courier.api.ServiceNotFoundException;
@@ -24,6 +25,7 @@ class ErrorsTest {
         assertEquals(404, Errors.status(new UnknownTopicException("x", "unknown")));
         assertEquals(413, Errors.status(new MessageTooLargeException("too large", 2, 1)));
         assertEquals(503, Errors.status(new PublishException("database out of reach")));
+        assertEquals(400, Errors.status(new InvalidPublishException("data cannot be written as JSON")));
         assertEquals(503, Errors.status(new RejectedInvocationException("queue full")));
         assertEquals(504, Errors.status(new InvocationTimeoutException("x", Duration.ofMillis(5))));
         assertEquals(502, Errors.status(new InvocationException("x", new Exception("checked"))));
