@@ -3,6 +3,7 @@ package io.courier.pubsub.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -229,9 +230,10 @@ final class DeliveryEngine {
     }
 
     /**
-     * Wakes the idle workers of deliverable subscriptions (registered, not paused) that have due deliveries,
-     * whatever wake-up they missed. One index probe per such subscription: the cost follows the number of
-     * subscriptions, never the backlog. Runs on the delivery pool, one sweep at a time.
+     * Wakes the idle workers of deliverable subscriptions (registered, not paused) that have a message stored
+     * without its wake-up ({@link Store#withNewestDue}): a row of the queue index per priority present, per such
+     * subscription; the cost follows the number of subscriptions, never the backlog. Runs on the delivery pool,
+     * one sweep at a time.
      */
     void sweepOnce() {
         if (!sweeping.compareAndSet(false, true)) {
@@ -249,10 +251,9 @@ final class DeliveryEngine {
             }
             int woken = 0;
             if (!idle.isEmpty()) {
-                Map<Long, Long> next = store.nextAttempts(idle.stream().map(SubscriptionRow::id).toList());
+                Set<Long> due = store.withNewestDue(idle.stream().map(SubscriptionRow::id).toList(), now);
                 for (SubscriptionRow s : idle) {
-                    Long at = next.get(s.id());
-                    if (at != null && at <= now) {
+                    if (due.contains(s.id())) {
                         woken++;
                         LOG.debug("The sweep wakes the delivery of topic '{}' to '{}'", routing.topicName(s.topicId()),
                                 s.subscriber());

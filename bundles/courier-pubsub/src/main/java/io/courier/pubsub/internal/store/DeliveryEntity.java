@@ -14,13 +14,11 @@ import javax.persistence.Table;
 
 /**
  * One message waiting for one subscription. Priority is copied from the message so that the delivery query
- * (subscription, state, priority, message) walks one index in order. A second index, by subscription, state and
- * next attempt, answers when a subscription's next delivery is due by reading one row, whatever the backlog.
+ * (subscription, state, priority, message) walks one index in order.
  */
 @Entity
 @Table(name = "COURIER_DELIVERY", indexes = {
         @Index(name = "COURIER_DELIVERY_QUEUE", columnList = "SUBSCRIPTIONID, STATE, PRIORITY, MESSAGE_ID"),
-        @Index(name = Store.DUE_INDEX, columnList = "SUBSCRIPTIONID, STATE, NEXTATTEMPTAT"),
         @Index(name = "COURIER_DELIVERY_MESSAGE", columnList = "MESSAGE_ID") })
 public class DeliveryEntity {
 

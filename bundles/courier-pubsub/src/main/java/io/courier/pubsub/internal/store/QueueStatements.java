@@ -35,8 +35,11 @@ final class QueueStatements {
     private static final String UPDATE_TOPIC_LAST = "UPDATE COURIER_TOPIC SET LASTMSGID = ?, LASTMSGAT = ?,"
             + " LASTPREVIEW = ? WHERE ID = ?";
 
-    /** The highest pending priority below a bound: the queue index walked backwards, one row. */
-    private static final String TOP_PRIORITY = "SELECT PRIORITY FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
+    /**
+     * The newest pending delivery of the highest priority below a bound, with its next attempt: the queue index
+     * walked backwards, one row.
+     */
+    private static final String NEWEST = "SELECT PRIORITY, NEXTATTEMPTAT FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
             + " AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY < ? ORDER BY SUBSCRIPTIONID DESC, STATE DESC,"
             + " PRIORITY DESC, MESSAGE_ID DESC FETCH FIRST 1 ROWS ONLY";
     /**
@@ -52,10 +55,8 @@ final class QueueStatements {
             + " AND (d.NEXTATTEMPTAT <= ? OR d.LASTATTEMPTAT < ?)"
             + " ORDER BY d.SUBSCRIPTIONID, d.STATE, d.PRIORITY, d.MESSAGE_ID FETCH FIRST ? ROWS ONLY";
 
-    /** The earliest next attempt of a subscription's pending deliveries: the due index, one row. */
-    private static final String NEXT_ATTEMPT = "SELECT NEXTATTEMPTAT FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
-            + " AND STATE = '" + DeliveryEntity.PENDING + "' ORDER BY SUBSCRIPTIONID, STATE, NEXTATTEMPTAT"
-            + " FETCH FIRST 1 ROWS ONLY";
+    private static final String NEXT_ATTEMPT = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
+            + " AND STATE = '" + DeliveryEntity.PENDING + "'";
 
     /** Only a pending delivery is acknowledged: the rows reached are the pending ones taken (see QueueDepths). */
     private static final String DELETE_DELIVERY = "DELETE FROM COURIER_DELIVERY WHERE ID = ? AND STATE = '"
@@ -139,14 +140,24 @@ final class QueueStatements {
         return updateCount == Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, updateCount);
     }
 
+    /** A subscription's newest pending delivery of one priority: the priority and when it is due. */
+    record Newest(int priority, long nextAttemptAt) {
+    }
+
     /** The highest priority below {@code below} among a subscription's pending deliveries, if it has any. */
     Integer topPriority(Connection c, long subscriptionId, int below) throws SQLException {
-        try (KeptStatements.Use use = statements.prepare(c, TOP_PRIORITY)) {
+        Newest newest = newest(c, subscriptionId, below);
+        return newest == null ? null : newest.priority();
+    }
+
+    /** The newest pending delivery of the highest priority below {@code below}, if there is one. */
+    Newest newest(Connection c, long subscriptionId, int below) throws SQLException {
+        try (KeptStatements.Use use = statements.prepare(c, NEWEST)) {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             ps.setInt(2, below);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : null;
+                return rs.next() ? new Newest(rs.getInt(1), rs.getLong(2)) : null;
             }
         }
     }
@@ -181,7 +192,9 @@ final class QueueStatements {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+                rs.next();
+                long next = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(next);
             }
         }
     }

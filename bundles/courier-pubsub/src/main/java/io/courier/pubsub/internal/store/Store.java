@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-    /** The index by which a subscription's next due delivery is found; databases of earlier builds lack it. */
-    static final String DUE_INDEX = "COURIER_DELIVERY_DUE";
 
     private final EntityManagerFactory emf;
     private final QueueDepths depths = new QueueDepths();
@@ -61,7 +59,6 @@ public class Store implements AutoCloseable {
             try (Connection c = (Connection) OpenJPAPersistence.cast(em).getConnection()) {
                 if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
                     tuneHsqldb(c);
-                    addDueIndex(c);
                     syncKeySequences(c);
                     kept.keepPerSession(c);
                 }
@@ -129,14 +126,6 @@ public class Store implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
-        }
-    }
-
-    /** OpenJPA creates an index with its table only: a table of an earlier build gets it here. */
-    private static void addDueIndex(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE INDEX IF NOT EXISTS " + DUE_INDEX
-                    + " ON COURIER_DELIVERY (SUBSCRIPTIONID, STATE, NEXTATTEMPTAT)");
         }
     }
 
@@ -293,14 +282,25 @@ public class Store implements AutoCloseable {
         return inConnection((em, c) -> queue.nextAttemptAt(c, subscriptionId));
     }
 
-    /** When the next pending delivery of each of these subscriptions is due; those with none are left out. */
-    public Map<Long, Long> nextAttempts(Collection<Long> subscriptionIds) {
+    /**
+     * Which of these subscriptions have a newest pending delivery, in some priority, that is due at {@code now}:
+     * the delivery sweep's question. A message stored without waking its subscription's worker stays the newest of
+     * its priority until a later publish, which wakes the worker; so it is always found. Retries that come due are
+     * left to their worker's timer. At most one row of the queue index per priority present, whatever the backlog.
+     */
+    public Set<Long> withNewestDue(Collection<Long> subscriptionIds, long now) {
         return inConnection((em, c) -> {
-            Map<Long, Long> next = new HashMap<>();
+            Set<Long> due = new HashSet<>();
             for (long id : subscriptionIds) {
-                queue.nextAttemptAt(c, id).ifPresent(at -> next.put(id, at));
+                QueueStatements.Newest newest = queue.newest(c, id, PublishOptions.MAX_PRIORITY + 1);
+                while (newest != null && newest.nextAttemptAt() > now) {
+                    newest = queue.newest(c, id, newest.priority());
+                }
+                if (newest != null) {
+                    due.add(id);
+                }
             }
-            return next;
+            return due;
         });
     }
 
