@@ -9,7 +9,6 @@ import java.util.function.IntSupplier;
 import io.courier.api.InvalidPublishException;
 import io.courier.api.MessageTooLargeException;
 import io.courier.api.Names;
-import io.courier.api.PublishException;
 import io.courier.api.PublishOptions;
 import io.courier.api.UnknownTopicException;
 import io.courier.core.Ids;
