@@ -11,6 +11,7 @@ import java.util.Map;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
+import org.hsqldb.jdbc.JDBCPool;
 import org.junit.Test;
 
 import io.courier.pubsub.internal.store.NewMessage;
@@ -29,14 +30,17 @@ public class SweepBenchIT {
     private static final int SUBSCRIPTIONS = 100;
 
     @Test
-    public void sweepCostWithTheBacklog() {
+    public void sweepCostWithTheBacklog() throws Exception {
         Path db = Bench.dir().resolve("sweep-" + System.currentTimeMillis()).resolve("courier");
+        // no JNDI outside OSGi: a pool of HSQLDB's own, as Karaf's datasource pools its connections (OpenJPA's
+        // DBCP would meet the commons-pool of Artemis's dependencies on this classpath)
+        JDBCPool pool = new JDBCPool(4);
+        pool.setUrl("jdbc:hsqldb:file:" + db.toAbsolutePath() + ";hsqldb.tx=mvcc");
+        pool.setUser("SA");
+        pool.setPassword("");
         Map<String, Object> props = new HashMap<>();
-        props.put("javax.persistence.nonJtaDataSource", ""); // no JNDI outside OSGi: connect through the driver
-        props.put("openjpa.ConnectionDriverName", "org.hsqldb.jdbc.JDBCDriver");
-        props.put("openjpa.ConnectionURL", "jdbc:hsqldb:file:" + db.toAbsolutePath() + ";hsqldb.tx=mvcc");
-        props.put("openjpa.ConnectionUserName", "SA");
-        props.put("openjpa.ConnectionPassword", "");
+        props.put("javax.persistence.nonJtaDataSource", "");
+        props.put("openjpa.ConnectionFactory", pool);
         EntityManagerFactory emf = Persistence.createEntityManagerFactory("courier", props);
         try (Store store = new Store(emf)) {
             store.prepare();
@@ -62,6 +66,7 @@ public class SweepBenchIT {
             }
         } finally {
             emf.close();
+            pool.close(0);
         }
     }
 
