@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +39,9 @@ class DeliveryEngineTest {
 
     @Test
     void stoppingDuringDeliveryCostsNoAttempt() {
+        CountDownLatch never = new CountDownLatch(1);
         SubscriptionRow sub = fixture.service("slow", m -> {
-            Thread.sleep(5);
+            never.await(5, TimeUnit.MILLISECONDS); // 5 ms of work, which the stop interrupts
             delivered.add(m.msgId());
         });
         List<String> ids = fixture.store(sub, 200);
@@ -144,11 +148,8 @@ class DeliveryEngineTest {
             calls.incrementAndGet();
             long until = System.nanoTime() + 80_000_000L;
             while (System.nanoTime() < until) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException ignored) {
-                    // ignores the interrupt, for 80 ms
-                }
+                LockSupport.parkNanos(until - System.nanoTime());
+                Thread.interrupted(); // ignores the interrupt, for 80 ms
             }
         });
         DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(1, 10), 2, 50);

@@ -3,6 +3,7 @@ package io.courier.itest.services;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.component.annotations.Component;
@@ -45,7 +46,8 @@ public class RecorderService implements Service {
             neverReleased.await();
         }
         if (delayMs > 0) {
-            Thread.sleep(delayMs); // the service's own work: a stop of delivery interrupts it
+            // the service's own work, which a stop of delivery interrupts
+            neverReleased.await(delayMs, TimeUnit.MILLISECONDS);
         }
         delivered.append(msg.get().msgId());
         return null;
