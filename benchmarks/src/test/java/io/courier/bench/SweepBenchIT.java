@@ -3,6 +3,7 @@ package io.courier.bench;
 import static org.junit.Assert.assertEquals;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import org.hsqldb.jdbc.JDBCPool;
 import org.junit.Test;
 
 import io.courier.pubsub.internal.store.NewMessage;
+import io.courier.pubsub.internal.store.Dialect;
+import io.courier.pubsub.internal.store.Schema;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
 
@@ -41,8 +44,13 @@ public class SweepBenchIT {
         Map<String, Object> props = new HashMap<>();
         props.put("javax.persistence.nonJtaDataSource", "");
         props.put("openjpa.ConnectionFactory", pool);
+        Dialect dialect = Dialect.of(pool.getUrl()).orElseThrow();
+        props.put("openjpa.jdbc.DBDictionary", dialect.openJpaDictionary());
+        try (Connection c = pool.getConnection()) {
+            Schema.migrate(c, dialect);
+        }
         EntityManagerFactory emf = Persistence.createEntityManagerFactory("courier", props);
-        try (Store store = new Store(emf)) {
+        try (Store store = new Store(emf, dialect)) {
             store.prepare();
             List<SubscriptionRow> subs = new ArrayList<>();
             for (int i = 0; i < SUBSCRIPTIONS; i++) {

@@ -8,7 +8,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Pub/sub for management tools: the figures of services, topics and queued messages, read from the store, and
- * what an operator does to them (retry, purge, pause, resume).
+ * what an operator does to them (retry, purge, pause, resume). While the store is not open (its database has not
+ * answered yet), every method but {@link #database()} throws {@link StoreUnavailableException}.
  */
 @ProviderType
 public interface PubSubAdmin {
@@ -88,4 +89,7 @@ public interface PubSubAdmin {
      * @throws IllegalArgumentException if no service of that name is known
      */
     List<PolicyValue> deliveryPolicy(String service);
+
+    /** The database the store uses and whether it is open on it; answers also while the store is not open. */
+    DatabaseInfo database();
 }

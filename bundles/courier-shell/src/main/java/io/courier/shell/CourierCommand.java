@@ -4,11 +4,12 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.support.CommandException;
 
 import io.courier.api.CourierException;
+import io.courier.pubsub.StoreUnavailableException;
 
 /**
  * A Courier command. What goes wrong because of its input (a bad argument, an unknown name, a refused publish, a
- * service's own error) is shown to the user as one line and logged at debug level only: Karaf's log keeps its
- * errors for faults of the server.
+ * service's own error) or because the store's database does not answer is shown to the user as one line and logged
+ * at debug level only: Karaf's log keeps its errors for faults of the server.
  */
 abstract class CourierCommand implements Action {
 
@@ -16,7 +17,7 @@ abstract class CourierCommand implements Action {
     public final Object execute() throws Exception {
         try {
             return run();
-        } catch (IllegalArgumentException | CourierException e) {
+        } catch (IllegalArgumentException | CourierException | StoreUnavailableException e) {
             throw error(e.getMessage(), e);
         }
     }

@@ -67,6 +67,25 @@ class CommandsTest {
     }
 
     @Test
+    void databaseShowsWhereEachSettingComesFromAndNeverThePassword() throws Exception {
+        String shown = console.run("courier:database");
+        assertTrue(shown.contains("PostgreSQL 15.18"), shown);
+        assertTrue(shown.contains("jdbc:postgresql://db.example:5432/courier"), shown);
+        assertTrue(shown.contains("COURIER_DB_URL (environment)"), shown);
+        assertTrue(shown.contains("(set, not shown)"), shown);
+        assertTrue(shown.contains("open"), shown);
+
+        admin.database = new io.courier.pubsub.DatabaseInfo("PostgreSQL", "jdbc:postgresql://db.example:5432/courier",
+                "url in etc/io.courier.database.cfg", "courier", "user in etc/io.courier.database.cfg", true,
+                "password in etc/io.courier.database.cfg", false, "PostgreSQL at jdbc:postgresql://db.example:5432/"
+                        + "courier: FATAL: password authentication failed for user \"courier\" (check user in"
+                        + " etc/io.courier.database.cfg and password in etc/io.courier.database.cfg)", null);
+        String down = console.run("courier:database");
+        assertTrue(down.contains("not open: PostgreSQL at"), down);
+        assertTrue(down.contains("password authentication failed"), down);
+    }
+
+    @Test
     void topicsShowsEachTopicWithItsLastDataCut() throws Exception {
         admin.topics.add(new TopicInfo("/orders/created", true, List.of("audit", "billing"), 4, 1, 2,
                 Optional.of("m-9"), Optional.of(AT), Optional.of("{\"order\":\"" + "x".repeat(100) + "\"}")));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.courier.pubsub.DatabaseInfo;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
@@ -29,6 +30,14 @@ final class FakeAdmin implements PubSubAdmin {
     final Map<String, List<PolicyValue>> policies = new HashMap<>();
     final List<String> done = new ArrayList<>();
     Instant statsSince = Instant.parse("2026-01-01T00:00:00Z");
+    DatabaseInfo database = new DatabaseInfo("PostgreSQL", "jdbc:postgresql://db.example:5432/courier",
+            "COURIER_DB_URL (environment)", "courier", "COURIER_DB_USER (environment)", true,
+            "COURIER_DB_PASSWORD (environment)", true, null, "15.18");
+
+    @Override
+    public DatabaseInfo database() {
+        return database;
+    }
 
     @Override
     public List<ServiceInfo> services() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.DatabaseInfo;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
@@ -48,15 +50,23 @@ final class AdminView implements PubSubAdmin {
     private final Policies policies;
     private final Registrations registrations;
 
+    private final Supplier<DatabaseInfo> database;
+
     AdminView(Store store, Routing routing, ServiceRegistry registry, DeliveryEngine engine, Metrics metrics,
-            Policies policies, Registrations registrations) {
+            Policies policies, Registrations registrations, Supplier<DatabaseInfo> database) {
         this.registrations = registrations;
+        this.database = database;
         this.store = store;
         this.routing = routing;
         this.registry = registry;
         this.engine = engine;
         this.metrics = metrics;
         this.policies = policies;
+    }
+
+    @Override
+    public DatabaseInfo database() {
+        return database.get();
     }
 
     @Override

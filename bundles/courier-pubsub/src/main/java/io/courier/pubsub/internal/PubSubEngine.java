@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.persistence.EntityManagerFactory;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -21,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.courier.api.PubSub;
+import io.courier.api.PublishException;
 import io.courier.api.PublishOptions;
 import io.courier.core.PublishChannel;
 import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.DatabaseInfo;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
@@ -31,14 +31,15 @@ import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
+import io.courier.pubsub.StoreUnavailableException;
 import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.TopicInfo;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
 
 /**
- * Courier's durable publish/subscribe as one DS component: wires the store, the group-commit writer, the delivery
- * engine and {@link Registrations} (a topic and a subscription for each service of the registry) together, applies
+ * Courier's durable publish/subscribe as one DS component: once {@link StoreSource} has opened the store, wires it,
+ * the group-commit writer, the delivery engine and {@link Registrations} (a topic and a subscription for each service of the registry) together, applies
  * its configuration, and offers the services, each a role of its own: {@link Publisher} publishes,
  * {@link AdminView} answers management tools, {@link Policies} works out each service's delivery policy.
  */
@@ -49,8 +50,8 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(PubSubEngine.class);
 
-    @Reference(target = "(osgi.unit.name=courier)")
-    private EntityManagerFactory emf;
+    @Reference
+    private StoreSource database;
 
     @Reference
     private ServiceRegistry registry;
@@ -62,27 +63,39 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     private volatile Settings settings;
     private final Routing routing = new Routing();
     private final Policies policies = new Policies(() -> serviceConfigs, () -> settings.defaults());
-    private Store store;
-    private GroupCommitWriter writer;
-    private DeliveryEngine engine;
-    private Registrations registrations;
     private Metrics metrics;
-    private Publisher publishing;
-    private AdminView admin;
+    private Runnable cancelWait;
+    private boolean stopped; // guarded by this
+    /** Null until the store is open. */
+    private volatile Running running;
+
+    /** The parts that work on the store, made once it is open. */
+    private record Running(Store store, GroupCommitWriter writer, DeliveryEngine engine, Registrations registrations,
+            Publisher publishing, AdminView admin) {
+    }
 
     @Activate
     void activate(PubSubConfig config) {
         this.settings = Settings.of(config);
-        store = new Store(emf);
-        store.prepare();
-        routing.reload(store::loadTopics);
         metrics = new Metrics(Instant.now());
-        writer = new GroupCommitWriter(store, this::wakeSubscribers);
-        engine = new DeliveryEngine(store, registry, routing, policies::of, metrics, writer::acknowledge,
-                settings.deliveryThreads(), settings.batchSize(), settings.sweepIntervalMs());
-        registrations = new Registrations(store, routing, engine);
-        publishing = new Publisher(writer, routing, registry, registrations, () -> settings.maxMessageSize());
-        admin = new AdminView(store, routing, registry, engine, metrics, policies, registrations);
+        cancelWait = database.whenOpen(this::start);
+    }
+
+    /** Starts pub/sub on the store, once it is open: on the connecting thread, or the activating one. */
+    private synchronized void start(Store store) {
+        if (stopped) {
+            return;
+        }
+        routing.reload(store::loadTopics);
+        GroupCommitWriter writer = new GroupCommitWriter(store, this::wakeSubscribers);
+        DeliveryEngine engine = new DeliveryEngine(store, registry, routing, policies::of, metrics,
+                writer::acknowledge, settings.deliveryThreads(), settings.batchSize(), settings.sweepIntervalMs());
+        Registrations registrations = new Registrations(store, routing, engine);
+        Publisher publishing = new Publisher(writer, routing, registry, registrations,
+                () -> settings.maxMessageSize());
+        AdminView admin = new AdminView(store, routing, registry, engine, metrics, policies, registrations,
+                database::info);
+        running = new Running(store, writer, engine, registrations, publishing, admin);
         writer.start();
         registry.addListener(registrations);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
@@ -91,21 +104,46 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
 
     /** A changed configuration applies at once, without stopping delivery or publishing. */
     @Modified
-    void modified(PubSubConfig config) {
+    synchronized void modified(PubSubConfig config) {
         Settings changed = Settings.of(config);
         settings = changed;
-        engine.resize(changed.deliveryThreads(), changed.batchSize(), changed.sweepIntervalMs());
+        Running r = running;
+        if (r != null) {
+            r.engine().resize(changed.deliveryThreads(), changed.batchSize(), changed.sweepIntervalMs());
+        }
         LOG.info("Courier pub/sub settings changed: {}", changed);
     }
 
     @Deactivate
-    void deactivate() {
-        registry.removeListener(registrations);
-        registrations.stop();
-        engine.stop(); // its last batches are acknowledged through the writer
-        writer.stop();
-        store.close();
+    synchronized void deactivate() {
+        stopped = true;
+        cancelWait.run();
+        Running r = running;
+        running = null;
+        if (r == null) {
+            return;
+        }
+        registry.removeListener(r.registrations());
+        r.registrations().stop();
+        r.engine().stop(); // its last batches are acknowledged through the writer
+        r.writer().stop();
         LOG.info("Courier pub/sub stopped");
+    }
+
+    private Publisher publishing() {
+        Running r = running;
+        if (r == null) {
+            throw new PublishException("The store is unreachable: " + database.problem());
+        }
+        return r.publishing();
+    }
+
+    private AdminView admin() {
+        Running r = running;
+        if (r == null) {
+            throw new StoreUnavailableException("The store is unreachable: " + database.problem());
+        }
+        return r.admin();
     }
 
     /** Newly stored messages: counted for their subscribers, and their subscriptions' delivery woken. */
@@ -114,7 +152,10 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         stored.forEach(m -> m.subscriptionIds().forEach(id -> perSubscription.merge(id, 1, Integer::sum)));
         perSubscription.forEach((id, n) -> {
             routing.subscription(id).ifPresent(s -> metrics.published(s.subscriber(), n));
-            engine.wake(id);
+            Running r = running;
+            if (r != null) {
+                r.engine().wake(id);
+            }
         });
     }
 
@@ -122,93 +163,98 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
 
     @Override
     public String publish(String name, Object data, PublishOptions options) {
-        return publishing.publish(null, name, data, options);
+        return publishing().publish(null, name, data, options);
     }
 
     @Override
     public String publish(String publisher, String name, Object data, PublishOptions options) {
-        return publishing.publish(publisher, name, data, options);
+        return publishing().publish(publisher, name, data, options);
     }
 
     @Override
     public List<String> publishAll(String name, List<?> data, PublishOptions options) {
-        return publishing.publishAll(null, name, data, options);
+        return publishing().publishAll(null, name, data, options);
     }
 
     @Override
     public List<String> publishAll(String publisher, String name, List<?> data, PublishOptions options) {
-        return publishing.publishAll(publisher, name, data, options);
+        return publishing().publishAll(publisher, name, data, options);
     }
 
     // ---- admin: AdminView ------------------------------------------------------------------------------
 
     @Override
     public List<ServiceInfo> services() {
-        return admin.services();
+        return admin().services();
     }
 
     @Override
     public List<TopicInfo> topics() {
-        return admin.topics();
+        return admin().topics();
     }
 
     @Override
     public List<SubscriptionInfo> subscriptions() {
-        return admin.subscriptions();
+        return admin().subscriptions();
     }
 
     @Override
     public List<QueuedMessage> browse(String name, boolean dead, int offset, int limit) {
-        return admin.browse(name, dead, offset, limit);
+        return admin().browse(name, dead, offset, limit);
     }
 
     @Override
     public int retry(String msgId) {
-        return admin.retry(msgId);
+        return admin().retry(msgId);
     }
 
     @Override
     public int retryDead(String name) {
-        return admin.retryDead(name);
+        return admin().retryDead(name);
     }
 
     @Override
     public int purge(String name, boolean dead) {
-        return admin.purge(name, dead);
+        return admin().purge(name, dead);
     }
 
     @Override
     public void pause(String name) {
-        admin.pause(name);
+        admin().pause(name);
     }
 
     @Override
     public void resume(String name) {
-        admin.resume(name);
+        admin().resume(name);
     }
 
     @Override
     public Optional<MessageDetails> message(String msgId) {
-        return admin.message(msgId);
+        return admin().message(msgId);
     }
 
     @Override
     public List<ServiceStats> stats() {
-        return admin.stats();
+        return admin().stats();
     }
 
     @Override
     public Instant statsSince() {
-        return admin.statsSince();
+        return admin().statsSince();
     }
 
     @Override
     public SweepStats sweepStats() {
-        return admin.sweepStats();
+        return admin().sweepStats();
     }
 
     @Override
     public List<PolicyValue> deliveryPolicy(String service) {
-        return admin.deliveryPolicy(service);
+        return admin().deliveryPolicy(service);
+    }
+
+    @Override
+    public DatabaseInfo database() {
+        return database.info();
     }
 }

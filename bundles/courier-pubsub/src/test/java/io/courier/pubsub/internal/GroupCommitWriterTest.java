@@ -68,8 +68,8 @@ class GroupCommitWriterTest {
         final CountDownLatch gateEntered = new CountDownLatch(1);
         final CountDownLatch gateReleased = new CountDownLatch(1);
 
-        GatedStore(EntityManagerFactory emf) {
-            super(emf);
+        GatedStore(TestDatabase db) {
+            super(db.emf(), db.dialect());
         }
 
         @Override
@@ -92,7 +92,8 @@ class GroupCommitWriterTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.inMemory();
-        store = new GatedStore(db.emf());
+        store = new GatedStore(db);
+        db.migrate();
         store.prepare();
         sub = store.ensureSubscriptions("svc", List.of("svc"), 1).get(0);
         publishers = Executors.newCachedThreadPool();
@@ -414,7 +415,7 @@ class GroupCommitWriterTest {
     @Test
     void anErrorWhileStoringFailsItsPublisherAndTheWriterGoesOn() throws Exception {
         AtomicBoolean thrown = new AtomicBoolean();
-        writer = new GroupCommitWriter(new Store(db.emf()) {
+        writer = new GroupCommitWriter(new Store(db.emf(), db.dialect()) {
             @Override
             public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
                 if (thrown.compareAndSet(false, true)) {
@@ -466,7 +467,7 @@ class GroupCommitWriterTest {
     }
 
     private Store failingStore() {
-        return new Store(db.emf()) {
+        return new Store(db.emf(), db.dialect()) {
             @Override
             public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
                 throw new IllegalStateException("disk full");

@@ -50,7 +50,8 @@ class RegistrationsTest {
                         throw e.getCause();
                     }
                 });
-        Store s = new Store(gated);
+        Store s = new Store(gated, db.dialect());
+        db.migrate();
         s.prepare();
         return s;
     }

@@ -12,6 +12,7 @@ import io.courier.api.RejectedInvocationException;
 import io.courier.api.ServiceNotFoundException;
 import io.courier.api.UnknownTopicException;
 import io.courier.core.Json;
+import io.courier.pubsub.StoreUnavailableException;
 
 /**
  * What a failure means to an HTTP caller: its status and the message it reads. Courier's own exceptions say
@@ -45,7 +46,8 @@ final class Errors {
         if (e instanceof InvocationException || e instanceof InvocationDepthException) {
             return 502; // the service failed, not the API
         }
-        if (e instanceof PublishException || e instanceof RejectedInvocationException) {
+        if (e instanceof PublishException || e instanceof RejectedInvocationException
+                || e instanceof StoreUnavailableException) {
             return 503; // storage out of reach, pub/sub stopping, asynchronous queue full: try again later
         }
         return INTERNAL;

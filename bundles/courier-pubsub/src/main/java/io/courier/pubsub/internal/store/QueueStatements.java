@@ -39,7 +39,7 @@ final class QueueStatements {
      * The newest pending delivery of the highest priority below a bound, with its next attempt: the queue index
      * walked backwards, one row.
      */
-    private static final String NEWEST = "SELECT PRIORITY, NEXTATTEMPTAT FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
+    static final String NEWEST = "SELECT PRIORITY, NEXTATTEMPTAT FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
             + " AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY < ? ORDER BY SUBSCRIPTIONID DESC, STATE DESC,"
             + " PRIORITY DESC, MESSAGE_ID DESC FETCH FIRST 1 ROWS ONLY";
     /**
@@ -47,7 +47,7 @@ final class QueueStatements {
      * attempt has come, or the last attempt was made before the service registered (a new registration does
      * not wait out the backoff of the previous one).
      */
-    private static final String FETCH = "SELECT d.ID, d.ATTEMPTS, d.NEXTATTEMPTAT, d.LASTATTEMPTAT, d.LASTERROR,"
+    static final String FETCH = "SELECT d.ID, d.ATTEMPTS, d.NEXTATTEMPTAT, d.LASTATTEMPTAT, d.LASTERROR,"
             + " m.ID, m.MSGID, m.TOPICID, m.DATA, m.MIMETYPE, m.PRIORITY, m.CORRELATIONID, m.INREPLYTO, m.EXTCLIENTID,"
             + " m.PUBLISHER, m.PUBLISHEDAT, m.EXPIRESAT"
             + " FROM COURIER_DELIVERY d JOIN COURIER_MESSAGE m ON m.ID = d.MESSAGE_ID"

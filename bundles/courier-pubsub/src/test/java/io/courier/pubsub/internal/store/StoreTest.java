@@ -22,14 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.courier.api.PublishOptions;
 
-class StoreTest {
+/**
+ * The store on a real database: each database the store runs on has a subclass, which runs every test here and
+ * adds those of its own.
+ */
+abstract class StoreTest {
 
-    private TestDatabase db;
-    private Store store;
+    protected TestDatabase db;
+    protected Store store;
+
+    /** A new, empty database of the subclass's kind. */
+    protected abstract TestDatabase open();
 
     @BeforeEach
     void setUp() {
-        db = TestDatabase.inMemory();
+        db = open();
         store = db.preparedStore();
     }
 
@@ -41,7 +48,7 @@ class StoreTest {
     // ---- helpers ---------------------------------------------------------------------------------------
 
     /** A message with a generated-style id, published at the given time to every given subscription. */
-    private static NewMessage message(String msgId, int priority, long publishedAt, SubscriptionRow... subs) {
+    protected static NewMessage message(String msgId, int priority, long publishedAt, SubscriptionRow... subs) {
         return message(msgId, false, priority, publishedAt, 0, subs);
     }
 
@@ -56,7 +63,7 @@ class StoreTest {
         return message(msgId, true, 5, 1_000, 0, sub);
     }
 
-    private SubscriptionRow subscribe(String subscriber, String topic) {
+    protected SubscriptionRow subscribe(String subscriber, String topic) {
         List<SubscriptionRow> rows = store.ensureSubscriptions(subscriber, List.of(topic), 1);
         assertEquals(1, rows.size());
         return rows.get(0);
@@ -66,7 +73,7 @@ class StoreTest {
         return deliveries.stream().map(DueDelivery::msgId).toList();
     }
 
-    private List<String> due(SubscriptionRow sub, long now, boolean ordered) {
+    protected List<String> due(SubscriptionRow sub, long now, boolean ordered) {
         return ids(store.fetchDue(sub.id(), now, 0, 100, ordered));
     }
 
@@ -94,7 +101,7 @@ class StoreTest {
     }
 
     /** Stores messages as a publish does. */
-    private void insert(List<NewMessage> messages) {
+    protected void insert(List<NewMessage> messages) {
         store.write(messages, List.of());
     }
 
@@ -110,62 +117,6 @@ class StoreTest {
     private TopicFacts facts(String topic) {
         return store.topicFacts().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
     }
-
-    // ---- prepare ---------------------------------------------------------------------------------------
-
-    @Test
-    void prepareCreatesTheTablesAndMayRunAgain() {
-        assertEquals(Set.of("COURIER_TOPIC", "COURIER_SUBSCRIPTION", "COURIER_MESSAGE", "COURIER_DELIVERY"),
-                db.query("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
-                        + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
-                        .map(r -> r.get(0)).collect(Collectors.toSet()));
-        assertEquals(List.of(), store.loadTopics());
-        assertEquals(0, db.countMessages());
-
-        SubscriptionRow sub = subscribe("svc", "svc");
-        insert(List.of(message("m1", 5, 1_000, sub)));
-        db.newStore().prepare(); // as on every restart of pub/sub
-
-        assertEquals(1, db.countMessages());
-        assertEquals(List.of("m1"), due(sub, 1_000, false));
-    }
-
-    @Test
-    void prepareTurnsOffTheWriteDelayOfAnExistingFileDatabase(@TempDir Path dir) {
-        try (TestDatabase files = TestDatabase.inFiles(dir)) {
-            String writeDelay = "SELECT PROPERTY_VALUE FROM INFORMATION_SCHEMA.SYSTEM_PROPERTIES"
-                    + " WHERE PROPERTY_NAME = 'hsqldb.write_delay'";
-            String writeDelayMillis = "SELECT PROPERTY_VALUE FROM INFORMATION_SCHEMA.SYSTEM_PROPERTIES"
-                    + " WHERE PROPERTY_NAME = 'hsqldb.write_delay_millis'";
-            // HSQLDB's defaults for a database created without settings: commits reach the disk up to 500 ms late.
-            assertEquals("true", files.value(writeDelay));
-            assertNotEquals("0", files.value(writeDelayMillis));
-
-            files.newStore().prepare();
-
-            assertEquals("false", files.value(writeDelay));
-            assertEquals("0", files.value(writeDelayMillis));
-            // Tables created from now on are CACHED (on disk).
-            assertEquals("CACHED", files.value("SELECT PROPERTY_VALUE FROM INFORMATION_SCHEMA.SYSTEM_PROPERTIES"
-                    + " WHERE PROPERTY_NAME = 'hsqldb.default_table_type'"));
-        }
-    }
-
-    @Test
-    void prepareKeepsTheCourierTablesOnDiskInAFileDatabase(@TempDir Path dir) {
-        try (TestDatabase files = TestDatabase.inFiles(dir)) {
-            files.newStore().prepare();
-
-            // HSQLDB 2.7 reports TABLE_TYPE = 'TABLE' for every table; MEMORY or CACHED is in HSQLDB_TYPE.
-            Map<String, String> kinds = files.query("SELECT TABLE_NAME, HSQLDB_TYPE FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
-                    + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
-                    .collect(Collectors.toMap(r -> r.get(0), r -> r.get(1)));
-            assertEquals(Map.of("COURIER_TOPIC", "CACHED", "COURIER_SUBSCRIPTION", "CACHED", "COURIER_MESSAGE",
-                    "CACHED", "COURIER_DELIVERY", "CACHED"), kinds);
-        }
-    }
-
-    // ---- topics and subscriptions ----------------------------------------------------------------------
 
     @Test
     void ensureSubscriptionsIsIdempotent() {

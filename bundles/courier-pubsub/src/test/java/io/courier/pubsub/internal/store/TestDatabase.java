@@ -2,7 +2,7 @@ package io.courier.pubsub.internal.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,73 +15,121 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
+import org.apache.commons.dbcp2.BasicDataSource;
+
+import io.courier.testing.postgresql.PostgresServer;
+
 /**
- * The "courier" persistence unit outside OSGi: the persistence.xml as shipped, its OSGi JNDI datasource
- * replaced by a plain HSQLDB connection (in memory or in files). Tests use it to run {@link Store} against a
- * real database.
+ * The "courier" persistence unit outside OSGi, on a real database: HSQLDB (in memory or in files) or a fresh
+ * database of the test run's PostgreSQL server. It is made as the store makes it in Karaf ({@link Database}'s pool
+ * and unit properties), the factory coming from {@link Persistence} instead of Aries JPA; the schema is left to
+ * {@link #migrate()} or {@link #preparedStore()}.
  */
 public final class TestDatabase implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private final String url;
-    private final EntityManagerFactory emf;
-
-    private TestDatabase(String url) {
-        this(url, Map.of());
+    /** The databases tests run the store on. */
+    public enum Kind {
+        HSQLDB, POSTGRESQL
     }
 
-    private TestDatabase(String url, Map<String, Object> extraProperties) {
-        this.url = url;
-        Map<String, Object> props = new HashMap<>(extraProperties);
-        // No JNDI outside OSGi: drop the osgi:service/... data source, connect through the driver instead.
-        props.put("javax.persistence.nonJtaDataSource", "");
-        props.put("openjpa.ConnectionDriverName", "org.hsqldb.jdbc.JDBCDriver");
-        props.put("openjpa.ConnectionURL", url);
-        props.put("openjpa.ConnectionUserName", "SA");
-        props.put("openjpa.ConnectionPassword", "");
+    private final DatabaseSettings settings;
+    private final Dialect dialect;
+    private final BasicDataSource pool;
+    private final EntityManagerFactory emf;
+
+    private TestDatabase(String url, String user, String password, Map<String, Object> extraProperties) {
+        this.settings = new DatabaseSettings(url, user, password, "test", "test", "test");
+        this.dialect = Dialect.of(url).orElseThrow();
+        this.pool = Database.pool(settings, dialect, driver(dialect));
+        Map<String, Object> props = new HashMap<>(Database.unitProperties(pool, dialect));
+        props.putAll(extraProperties);
         this.emf = Persistence.createEntityManagerFactory("courier", props);
+    }
+
+    private static Driver driver(Dialect dialect) {
+        try {
+            return (Driver) Class.forName(dialect.driverClass()).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("No JDBC driver " + dialect.driverClass() + " on the test class path", e);
+        }
+    }
+
+    /** A new, empty database of that kind. */
+    public static TestDatabase of(Kind kind) {
+        return kind == Kind.HSQLDB ? inMemory() : postgres();
     }
 
     /** A new, empty in-memory database. */
     public static TestDatabase inMemory() {
-        return new TestDatabase("jdbc:hsqldb:mem:courier-test-" + COUNTER.incrementAndGet());
+        return inMemory(Map.of());
     }
 
     /** A new, empty in-memory database; OpenJPA gets these properties in addition. */
     public static TestDatabase inMemory(Map<String, Object> openJpaProperties) {
-        return new TestDatabase("jdbc:hsqldb:mem:courier-test-" + COUNTER.incrementAndGet(), openJpaProperties);
+        return new TestDatabase("jdbc:hsqldb:mem:courier-test-" + COUNTER.incrementAndGet(), "SA", "",
+                openJpaProperties);
     }
 
     /** A database in files under a directory, with HSQLDB's defaults (write delay on, MEMORY tables). */
     public static TestDatabase inFiles(Path dir) {
-        return new TestDatabase("jdbc:hsqldb:file:" + dir.resolve("courier").toAbsolutePath());
+        return new TestDatabase("jdbc:hsqldb:file:" + dir.resolve("courier").toAbsolutePath(), "SA", "", Map.of());
+    }
+
+    /** A new, empty database on the test run's PostgreSQL server (started on first use). */
+    public static TestDatabase postgres() {
+        PostgresServer server = PostgresServer.shared();
+        String url = server.createDatabase("courier_test_" + COUNTER.incrementAndGet());
+        return new TestDatabase(url, server.user(), server.password(), Map.of());
+    }
+
+    /** Another factory and pool on the same database, with sessions made from now on. */
+    public static TestDatabase reopen(TestDatabase db) {
+        DatabaseSettings s = db.settings;
+        return new TestDatabase(s.url(), s.user(), s.password(), Map.of());
     }
 
     public EntityManagerFactory emf() {
         return emf;
     }
 
-    public Store newStore() {
-        return new Store(emf);
+    public Dialect dialect() {
+        return dialect;
     }
 
-    /** A store whose tables exist. */
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    /** Brings the schema up to date, as the store's start does; returns the version it was at. */
+    public int migrate() {
+        try (Connection c = pool.getConnection()) {
+            return Schema.migrate(c, dialect);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Schema: " + e.getMessage(), e);
+        }
+    }
+
+    public Store newStore() {
+        return new Store(emf, dialect);
+    }
+
+    /** A store whose schema is up to date, prepared as at a start of pub/sub. */
     public Store preparedStore() {
+        migrate();
         Store store = newStore();
         store.prepare();
         return store;
     }
 
     public String url() {
-        return url;
+        return settings.url();
     }
 
-    /** Runs a query on a connection of its own; each row as a list of strings. */
+    /** Runs a query on a connection of the pool, outside the store's transactions; each row as a list of strings. */
     public List<List<String>> query(String sql) {
-        try (Connection c = DriverManager.getConnection(url, "SA", "");
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             List<List<String>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -97,9 +145,9 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs a statement on a connection of its own. */
+    /** Runs a statement on a connection of the pool. */
     public void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(url, "SA", ""); Statement st = c.createStatement()) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
@@ -120,14 +168,17 @@ public final class TestDatabase implements AutoCloseable {
         return Long.parseLong(value("SELECT COUNT(*) FROM COURIER_MESSAGE"));
     }
 
-    /** Closes the factory and shuts the database down, releasing its memory or files. */
+    /** Closes the factory and the pool; an HSQLDB database is shut down, releasing its memory or files. */
     @Override
     public void close() {
         emf.close();
-        try (Connection c = DriverManager.getConnection(url, "SA", ""); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN");
+        try {
+            if (dialect instanceof HsqldbDialect) {
+                execute("SHUTDOWN");
+            }
+            pool.close();
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not shut down " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Could not close " + url() + ": " + e.getMessage(), e);
         }
     }
 }

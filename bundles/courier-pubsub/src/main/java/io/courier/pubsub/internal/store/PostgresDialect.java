@@ -1,0 +1,90 @@
+package io.courier.pubsub.internal.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL, a server that several Courier nodes may share. Every session commits durably
+ * ({@code synchronous_commit = on}, whatever the server's default: a publish is acknowledged only once a crash of
+ * PostgreSQL could not forget it). Schema changes are serialised by an advisory lock held until their
+ * transaction ends, and PostgreSQL's DDL is transactional: a step is done once and wholly. The queue's tables
+ * are mostly inserted into and deleted from: autovacuum visits them after 1% of their rows died (the default,
+ * 20%, lets dead rows pile up under a backlog and slows every index walk of the queue); topics and
+ * subscriptions are a few rows updated at every commit: half of each page is left free so those updates stay
+ * in their page (HOT updates, no index change) and are vacuumed after every 1000 dead rows.
+ */
+final class PostgresDialect implements Dialect {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDialect.class);
+
+    /** The advisory lock's key for schema changes: "Courier" in ASCII. */
+    static final long SCHEMA_LOCK = 0x436F7572696572L;
+
+    @Override
+    public String product() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public String driverClass() {
+        return "org.postgresql.Driver";
+    }
+
+    @Override
+    public String feature() {
+        return "courier-postgresql";
+    }
+
+    @Override
+    public String openJpaDictionary() {
+        return "postgres(batchLimit=1000,disableAlterSeqenceIncrementBy=true)";
+    }
+
+    @Override
+    public List<String> sessionSql() {
+        return List.of("SET synchronous_commit = on");
+    }
+
+    @Override
+    public boolean validateConnections() {
+        return true; // the server may have restarted since the connection was last used
+    }
+
+    @Override
+    public void lockSchema(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+        }
+    }
+
+    @Override
+    public String textType() {
+        return "TEXT";
+    }
+
+    @Override
+    public String createTable(String name, String columns, TableUse use) {
+        String options = switch (use) {
+        case QUEUE -> "fillfactor = 90, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,"
+                + " autovacuum_vacuum_insert_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.01";
+        case COUNTERS -> "fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000";
+        };
+        return "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ") WITH (" + options + ")";
+    }
+
+    @Override
+    public void prepare(Connection c, KeptStatements kept) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW fsync")) {
+            if (rs.next() && !"on".equals(rs.getString(1))) {
+                LOG.warn("PostgreSQL runs with fsync = {}: a crash of its machine can lose messages whose publish"
+                        + " Courier acknowledged. Set fsync = on in postgresql.conf", rs.getString(1));
+            }
+        }
+    }
+}
