@@ -201,10 +201,4 @@ public class DatabaseConnector implements StoreSource {
                 settings.passwordFrom(), open != null, open != null ? null : problem,
                 open != null ? open.serverVersion() : null);
     }
-
-    @Override
-    public String problem() {
-        String p = problem;
-        return p == null ? "open" : p;
-    }
 }

@@ -119,21 +119,21 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         stopped = true;
         cancelWait.run();
         Running r = running;
-        running = null;
         if (r == null) {
             return;
         }
         registry.removeListener(r.registrations());
         r.registrations().stop();
         r.engine().stop(); // its last batches are acknowledged through the writer
-        r.writer().stop();
+        r.writer().stop(); // publishes from now on fail as pub/sub stopping
+        running = null;
         LOG.info("Courier pub/sub stopped");
     }
 
     private Publisher publishing() {
         Running r = running;
         if (r == null) {
-            throw new PublishException("The store is unreachable: " + database.problem());
+            throw new PublishException(notRunning());
         }
         return r.publishing();
     }
@@ -141,9 +141,16 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     private AdminView admin() {
         Running r = running;
         if (r == null) {
-            throw new StoreUnavailableException("The store is unreachable: " + database.problem());
+            throw new StoreUnavailableException(notRunning());
         }
         return r.admin();
+    }
+
+    /** Why pub/sub cannot answer: its database has not answered yet, or it is starting or stopping. */
+    private String notRunning() {
+        DatabaseInfo d = database.info();
+        return d.open() ? "Courier pub/sub is starting or stopping: try again in a moment"
+                : "The store is unreachable: " + d.problem();
     }
 
     /** Newly stored messages: counted for their subscribers, and their subscriptions' delivery woken. */

@@ -16,9 +16,6 @@ public interface StoreSource {
      */
     Runnable whenOpen(Consumer<Store> start);
 
-    /** Which database, and whether the store is open on it. */
+    /** Which database, and whether the store is open on it (if not, why). */
     DatabaseInfo info();
-
-    /** Why the store is not open, naming the setting to fix; "open" once it is. */
-    String problem();
 }
