@@ -36,11 +36,13 @@ import io.courier.pubsub.internal.store.Store;
  * etc/io.courier.database.cfg, then the embedded HSQLDB), with the JDBC driver the driver's bundle offers as a
  * DataSourceFactory and the persistence unit made by Aries JPA's builder. A database that does not answer is tried
  * again, every second at first, then every 10 s, until it does; what is wrong is logged once, as one line naming
- * the setting to fix. Once open, the pool is also a DataSource service ({@code osgi.jndi.service.name=courier}), for
+ * the setting to fix. It offers itself as the {@link StoreSource} pub/sub starts on once its first try is over: so
+ * when the database answers at once, pub/sub starts with the store open and no publish meets a store still opening;
+ * when it does not, pub/sub starts anyway and its calls say why the store is not open. Once open, the pool is also a DataSource service ({@code osgi.jndi.service.name=courier}), for
  * Karaf's jdbc commands. A change of the configuration restarts this component, and pub/sub with it, on the new
  * settings.
  */
-@Component(service = StoreSource.class, configurationPid = DatabaseSettings.PID, immediate = true)
+@Component(service = {}, configurationPid = DatabaseSettings.PID, immediate = true)
 public class DatabaseConnector implements StoreSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseConnector.class);
@@ -67,6 +69,8 @@ public class DatabaseConnector implements StoreSource {
     private BundleContext context;
     /** The pool as a DataSource service (osgi.jndi.service.name=courier), once open. */
     private ServiceRegistration<DataSource> registration;
+    /** This, as the StoreSource, once the first try is over. */
+    private ServiceRegistration<StoreSource> offered;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -94,6 +98,7 @@ public class DatabaseConnector implements StoreSource {
             problem = settings.urlFrom() + " is '" + settings.displayUrl() + "', not a database Courier runs on: "
                     + Dialect.SUPPORTED;
             LOG.error("Courier's store cannot start. {}", problem);
+            offer();
             return;
         }
         LOG.info("Courier's store: {} at {} (URL from {})", dialect.get().product(), settings, settings.urlFrom());
@@ -110,11 +115,16 @@ public class DatabaseConnector implements StoreSource {
             connecting.join(10_000);
         }
         Database open;
+        ServiceRegistration<StoreSource> source;
         synchronized (lock) {
             open = database;
+            source = offered;
             if (registration != null) {
                 registration.unregister();
             }
+        }
+        if (source != null) {
+            source.unregister();
         }
         if (open != null) {
             open.close();
@@ -137,6 +147,7 @@ public class DatabaseConnector implements StoreSource {
                             + " (feature:install " + d.feature() + ")");
                 } else {
                     open(d, driver);
+                    offer();
                     return;
                 }
             } catch (SQLException | RuntimeException e) {
@@ -148,6 +159,7 @@ public class DatabaseConnector implements StoreSource {
                     LOG.warn("Courier's store cannot open its database, and tries again until it can: {}", problem);
                     logged = problem;
                 }
+                offer();
             }
             try {
                 synchronized (lock) {
@@ -176,6 +188,23 @@ public class DatabaseConnector implements StoreSource {
         }
         LOG.info("Courier's store is open on {} {} at {}", d.product(), opened.serverVersion(), settings);
         waiting.forEach(start -> start.accept(opened.store()));
+    }
+
+    /** Registers this as the StoreSource, once. */
+    private void offer() {
+        synchronized (lock) {
+            if (stopped || offered != null) {
+                return;
+            }
+        }
+        ServiceRegistration<StoreSource> registered = context.registerService(StoreSource.class, this, null);
+        synchronized (lock) {
+            if (offered == null && !stopped) {
+                offered = registered;
+                return;
+            }
+        }
+        registered.unregister();
     }
 
     @Override
