@@ -28,7 +28,9 @@ import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.After;
+import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -40,6 +42,7 @@ import io.courier.api.PubSub;
 import io.courier.api.Service;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.StoreUnavailableException;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 import io.courier.testing.CourierDistribution;
@@ -89,6 +92,20 @@ public abstract class CourierTestSupport {
                 mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
                 mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),
         };
+    }
+
+    /**
+     * The store opens on a thread of its own once its database answers, after Karaf has started; until then publish
+     * fails ("The store is unreachable"), as for any caller. A test begins once it is open.
+     */
+    @Before
+    public void awaitStoreOpen() {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .ignoreException(StoreUnavailableException.class).until(() -> admin.topics() != null);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Courier's store did not open within 60 s: " + admin.database().problem(), e);
+        }
     }
 
     /** Registers a Courier service from the probe; it is unregistered after the test. */
