@@ -1,6 +1,9 @@
 package io.courier.itests;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
@@ -10,6 +13,8 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
@@ -28,7 +33,9 @@ import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.After;
+import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -40,9 +47,11 @@ import io.courier.api.PubSub;
 import io.courier.api.Service;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.StoreUnavailableException;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 import io.courier.testing.CourierDistribution;
+import io.courier.testing.postgresql.PostgresServer;
 
 /**
  * The Karaf configuration every Pax Exam test shares: the built Courier distribution (so the tests run
@@ -88,7 +97,52 @@ public abstract class CourierTestSupport {
                 // The probe waits with Awaitility
                 mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
                 mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),
+                database(),
         };
+    }
+
+    /** The store's database: by default the distribution's own, the embedded HSQLDB. */
+    protected Option database() {
+        return composite();
+    }
+
+    /**
+     * For {@link #database()}: the store on a fresh database {@code name} on the test JVM's shared PostgreSQL server,
+     * set in etc/io.courier.database.cfg. Runs in the test JVM, while Pax Exam configures the container.
+     */
+    protected static Option postgres(String name) {
+        PostgresDatabase db = PostgresDatabase.create(PostgresServer.shared(), name);
+        return composite(
+                editConfigurationFilePut("etc/io.courier.database.cfg", "url", db.url()),
+                editConfigurationFilePut("etc/io.courier.database.cfg", "user", db.user()),
+                editConfigurationFilePut("etc/io.courier.database.cfg", "password", db.password()));
+    }
+
+    /**
+     * With {@link #postgres}: courier:database shows the store open on PostgreSQL and never the password, and no
+     * embedded database was created under data/courier.
+     */
+    protected void assertStoreOnPostgres() throws Exception {
+        awaitCommands();
+        String shown = execute("courier:database");
+        assertTrue("courier:database printed:\n" + shown, StoreDatabase.POSTGRESQL.isOpenIn(shown));
+        assertFalse("courier:database shows the password:\n" + shown, shown.contains(PostgresDatabase.PASSWORD));
+        assertFalse("an embedded database was created under data/courier",
+                Files.exists(Path.of(System.getProperty("karaf.data"), "courier")));
+    }
+
+    /**
+     * The store opens on a thread of its own once its database answers, after Karaf has started; until then publish
+     * fails ("The store is unreachable"), as for any caller. A test begins once it is open.
+     */
+    @Before
+    public void awaitStoreOpen() {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .ignoreException(StoreUnavailableException.class).until(() -> admin.topics() != null);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Courier's store did not open within 60 s: " + admin.database().problem(), e);
+        }
     }
 
     /** Registers a Courier service from the probe; it is unregistered after the test. */

@@ -16,6 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
 
 /**
  * Crash cycles: the distribution runs with four publishers inside a service publishing without pause and
@@ -24,13 +28,23 @@ import org.junit.Test;
  * delivered. Reports acknowledged, delivered, lost (must be 0, named if not), duplicates (allowed, counted), the
  * time to recover after each restart, and where each kill landed: how many publishes it interrupted (begun, not
  * acknowledged: waiting for or inside their commit). K is {@code -Dcourier.crashCycles} (5 by default); the
- * random moments come from {@code -Dcourier.crashSeed} (printed, so that a run can be repeated).
+ * random moments come from {@code -Dcourier.crashSeed} (printed, so that a run can be repeated). Runs once per
+ * {@link StoreDatabase}.
  */
+@RunWith(Parameterized.class)
 public class CrashCyclesIT {
 
     private static final Pattern MSG_ID = Pattern.compile("^[0-9a-f]{32}$", Pattern.MULTILINE);
     /** The drain is over when no delivery has arrived for this long (or when every message arrived). */
     private static final Duration QUIET = Duration.ofSeconds(20);
+
+    @Parameters(name = "{0}")
+    public static Iterable<StoreDatabase> databases() {
+        return StoreDatabase.all();
+    }
+
+    @Parameter
+    public StoreDatabase database;
 
     /**
      * Publishes begun but not acknowledged in {@code load.log}, leaving out those already counted: those the
@@ -56,7 +70,7 @@ public class CrashCyclesIT {
         int cycles = Integer.getInteger("courier.crashCycles", 5);
         long seed = Long.getLong("courier.crashSeed", System.nanoTime());
         Random random = new Random(seed);
-        try (KarafProcess karaf = KarafProcess.withTestServices("crash-cycles")) {
+        try (KarafProcess karaf = KarafProcess.withTestServices("crash-cycles", database)) {
             Path ackedInService = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
             Path load = karaf.data("itest/load.log");
@@ -96,6 +110,7 @@ public class CrashCyclesIT {
             long draining = System.nanoTime();
             KarafProcess.awaitIds(delivered, acked, QUIET, Duration.ofMinutes(5));
             long drainMs = (System.nanoTime() - draining) / 1_000_000;
+            karaf.assertDatabaseInUse();
             karaf.stop();
 
             List<String> deliveries = KarafProcess.lines(delivered);
@@ -104,15 +119,15 @@ public class CrashCyclesIT {
             List<String> repeated = KarafProcess.repeated(deliveries);
             List<String> neverAcked = KarafProcess.missing(unique, acked);
             long killsDuringCommit = interruptedPerKill.stream().filter(i -> i > 0).count();
-            System.out.printf("crash cycles: %d cycles (seed %d), acknowledged %d (%d through the shell; per cycle %s),"
-                    + " delivered %d, lost %d, delivered more than once %d (%d deliveries in excess: the kill came"
-                    + " after handle, before the batch acknowledgement committed), delivered but never acknowledged"
-                    + " %d (the kill came after their commit, before publish returned), publishes each kill"
-                    + " interrupted %s (%d of %d kills landed while publishes were being committed), time to a"
+            System.out.printf("crash cycles on %s: %d cycles (seed %d), acknowledged %d (%d through the shell;"
+                    + " per cycle %s), delivered %d, lost %d, delivered more than once %d (%d deliveries in excess:"
+                    + " the kill came after handle, before the batch acknowledgement committed), delivered but never"
+                    + " acknowledged %d (the kill came after their commit, before publish returned), publishes each"
+                    + " kill interrupted %s (%d of %d kills landed while publishes were being committed), time to a"
                     + " working console after each start %s ms, final drain %d ms%n",
-                    cycles, seed, acked.size(), ackedByShell.size(), ackedPerCycle, unique.size(), lost.size(),
-                    repeated.size(), deliveries.size() - unique.size(), neverAcked.size(), interruptedPerKill,
-                    killsDuringCommit, cycles, recoveryMs, drainMs);
+                    database, cycles, seed, acked.size(), ackedByShell.size(), ackedPerCycle, unique.size(),
+                    lost.size(), repeated.size(), deliveries.size() - unique.size(), neverAcked.size(),
+                    interruptedPerKill, killsDuringCommit, cycles, recoveryMs, drainMs);
             for (int cycle = 1; cycle <= cycles; cycle++) {
                 assertTrue("cycle " + cycle + " acknowledged no publish", ackedPerCycle.get(cycle - 1) > 0);
             }

@@ -1,6 +1,8 @@
 package io.courier.itests;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +17,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +28,13 @@ import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import io.courier.testing.postgresql.PostgresServer;
+
 /**
  * The built Courier distribution run as a user runs it: unpacked, started with {@code bin/karaf server},
  * driven with {@code bin/client}, killed with SIGKILL or stopped with {@code bin/stop}. It only ever ends the
- * JVM it started itself, by its pid.
+ * JVM it started itself, by its pid. Its store is on the embedded HSQLDB, as shipped, or on a PostgreSQL database
+ * given to {@code bin/karaf} in {@code COURIER_DB_URL}, {@code COURIER_DB_USER} and {@code COURIER_DB_PASSWORD}.
  */
 final class KarafProcess implements AutoCloseable {
 
@@ -39,6 +45,8 @@ final class KarafProcess implements AutoCloseable {
     private final int sshPort;
     private final int httpPort;
     private Process process;
+    /** The database bin/karaf is pointed at; null: the embedded HSQLDB. */
+    private PostgresDatabase postgres;
 
     private KarafProcess(Path home, int sshPort, int httpPort) {
         this.home = home;
@@ -60,6 +68,24 @@ final class KarafProcess implements AutoCloseable {
         KarafProcess karaf = unpack(Paths.get(System.getProperty("courier.distribution")), TARGET.resolve(folder));
         Files.copy(TEST_SERVICES, karaf.deploy().resolve(TEST_SERVICES_JAR));
         return karaf;
+    }
+
+    /**
+     * As {@link #withTestServices(String)}, in {@code target/<folder>-<database>}, its store on {@code database}: on
+     * PostgreSQL, a fresh database {@code <folder>} (as an SQL name) on the test JVM's shared server.
+     */
+    static KarafProcess withTestServices(String folder, StoreDatabase database)
+            throws IOException, InterruptedException {
+        KarafProcess karaf = withTestServices(folder + "-" + database.name().toLowerCase(Locale.ROOT));
+        if (database == StoreDatabase.POSTGRESQL) {
+            karaf.usePostgres(PostgresDatabase.create(PostgresServer.shared(), folder.replace('-', '_')));
+        }
+        return karaf;
+    }
+
+    /** Points the store at {@code database}, in bin/karaf's environment as a user would. Before {@link #start()}. */
+    void usePostgres(PostgresDatabase database) {
+        postgres = database;
     }
 
     Path deploy() {
@@ -131,9 +157,37 @@ final class KarafProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("KARAF_EXEC", "exec"); // the script becomes the JVM: its pid is the JVM's
+        if (postgres != null) {
+            pb.environment().put("COURIER_DB_URL", postgres.url());
+            pb.environment().put("COURIER_DB_USER", postgres.user());
+            pb.environment().put("COURIER_DB_PASSWORD", postgres.password());
+        }
         process = pb.start();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> client("courier:services").contains("Name"));
+    }
+
+    /**
+     * Checks that the store is open on the database it was pointed at, as a user sees it: {@code courier:database}
+     * names it and says "open"; on PostgreSQL it never shows the password, Courier's tables are in that database and
+     * no embedded database was created under data/courier; on HSQLDB that is where the store is.
+     */
+    void assertDatabaseInUse() throws Exception {
+        StoreDatabase expected = postgres == null ? StoreDatabase.HSQLDB : StoreDatabase.POSTGRESQL;
+        String[] shown = new String[1];
+        await("courier:database showing the store open on " + expected).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    shown[0] = client("courier:database");
+                    assertTrue("courier:database printed:\n" + shown[0], expected.isOpenIn(shown[0]));
+                });
+        if (postgres == null) {
+            assertTrue("the embedded database is under data/courier", Files.isDirectory(data("courier")));
+            return;
+        }
+        assertFalse("courier:database shows the password:\n" + shown[0], shown[0].contains(postgres.password()));
+        assertFalse("an embedded database was created under data/courier", Files.exists(data("courier")));
+        List<String> tables = postgres.tables();
+        assertTrue("Courier's tables in " + postgres.url() + ": " + tables, tables.contains("courier_message"));
     }
 
     /** The pid of the running JVM. */

@@ -11,13 +11,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
 
 /**
  * The durability promise at process level: with the built distribution running and the test services dropped
  * into deploy/, 500 messages are published to a service that takes 100 of them, then holds the next ones as if
  * busy with them; Karaf is killed with SIGKILL there, mid-delivery, and started again; every message whose
- * publish returned is delivered. Duplicates (at-least-once) are counted and reported, not failed on.
+ * publish returned is delivered. Duplicates (at-least-once) are counted and reported, not failed on. Runs once per
+ * {@link StoreDatabase}.
  */
+@RunWith(Parameterized.class)
 public class KillRecoveryIT {
 
     private static final int MESSAGES = 500;
@@ -25,9 +31,17 @@ public class KillRecoveryIT {
     /** Deliveries are over when none has arrived for this long (or when every message arrived). */
     private static final Duration QUIET = Duration.ofSeconds(20);
 
+    @Parameters(name = "{0}")
+    public static Iterable<StoreDatabase> databases() {
+        return StoreDatabase.all();
+    }
+
+    @Parameter
+    public StoreDatabase database;
+
     @Test
     public void everyAcknowledgedMessageIsDeliveredAfterKillMinus9() throws Exception {
-        try (KarafProcess karaf = KarafProcess.withTestServices("kill-recovery")) {
+        try (KarafProcess karaf = KarafProcess.withTestServices("kill-recovery", database)) {
             Path acked = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
 
@@ -37,6 +51,7 @@ public class KillRecoveryIT {
                         String services = karaf.client("courier:services");
                         return services.contains("itest.publisher") && services.contains("itest.recorder");
                     });
+            karaf.assertDatabaseInUse();
 
             // the recorder takes the first fifth, then holds every message after it: the kill lands mid-delivery
             assertTrue(karaf.client("courier:invoke itest.recorder '{\"holdAfter\":" + BEFORE_KILL + "}'")
@@ -65,10 +80,10 @@ public class KillRecoveryIT {
             List<String> unexpected = KarafProcess.missing(new LinkedHashSet<>(deliveries), ackedIds);
             List<String> repeated = KarafProcess.repeated(deliveries);
             int unique = new HashSet<>(deliveries).size();
-            System.out.printf("kill -9 recovery: acknowledged %d, delivered %d (%d before the kill), lost %d,"
+            System.out.printf("kill -9 recovery on %s: acknowledged %d, delivered %d (%d before the kill), lost %d,"
                     + " delivered more than once %s (%d deliveries in excess), console answering %d ms after the"
                     + " restart began, deliveries over %d ms after it%n",
-                    ackedIds.size(), unique, BEFORE_KILL, lost.size(), KarafProcess.describe(repeated),
+                    database, ackedIds.size(), unique, BEFORE_KILL, lost.size(), KarafProcess.describe(repeated),
                     deliveries.size() - unique, consoleMs, settledMs);
             assertEquals("acknowledged but never delivered (in publish order): " + KarafProcess.describe(lost), 0,
                     lost.size());
