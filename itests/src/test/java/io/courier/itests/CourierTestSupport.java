@@ -33,9 +33,7 @@ import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.After;
-import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -47,7 +45,6 @@ import io.courier.api.PubSub;
 import io.courier.api.Service;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.PubSubAdmin;
-import io.courier.pubsub.StoreUnavailableException;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 import io.courier.testing.CourierDistribution;
@@ -129,20 +126,6 @@ public abstract class CourierTestSupport {
         assertFalse("courier:database shows the password:\n" + shown, shown.contains(PostgresDatabase.PASSWORD));
         assertFalse("an embedded database was created under data/courier",
                 Files.exists(Path.of(System.getProperty("karaf.data"), "courier")));
-    }
-
-    /**
-     * The store opens on a thread of its own once its database answers, after Karaf has started; until then publish
-     * fails ("The store is unreachable"), as for any caller. A test begins once it is open.
-     */
-    @Before
-    public void awaitStoreOpen() {
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .ignoreException(StoreUnavailableException.class).until(() -> admin.topics() != null);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("Courier's store did not open within 60 s: " + admin.database().problem(), e);
-        }
     }
 
     /** Registers a Courier service from the probe; it is unregistered after the test. */
