@@ -269,6 +269,9 @@ final class GroupCommitWriter {
         } while (batch.messages < MAX_BATCH && (next = queue.poll()) != null);
     }
 
+    /** Whether the last commit failed: its failure was logged, the next ones are not. Writer thread only. */
+    private boolean failing;
+
     private void write(List<Pending> batch) {
         List<NewMessage> messages = batch.stream().flatMap(p -> p.messages().stream()).toList();
         try {
@@ -280,10 +283,19 @@ final class GroupCommitWriter {
                 return;
             }
             // The store failed (database unreachable...): every caller of this commit gets the failure at once,
-            // rather than each waiting for the store to fail again
+            // rather than each waiting for the store to fail again; the log says it once until a commit succeeds
+            if (!failing && !(e instanceof DuplicateMessageIdException)) {
+                failing = true;
+                LOG.warn("Publishes fail, the store could not write: {} (said once, until a commit succeeds)",
+                        rootMessage(e));
+            }
             batch.forEach(p -> p.stored().completeExceptionally(p.messages().isEmpty() ? e
                     : reason(p.messages().get(0), e)));
             return;
+        }
+        if (failing) {
+            failing = false;
+            LOG.info("Publishes are stored again");
         }
         if (!messages.isEmpty()) {
             try {
@@ -301,7 +313,6 @@ final class GroupCommitWriter {
             return new InvalidPublishException("Message id '" + d.msgId() + "' is already in use by a stored message: "
                     + "nothing was published; choose another id or let Courier generate one");
         }
-        LOG.warn("Could not store a message to topic {}: {}", m.topicId(), e.toString());
         return new PublishException("The message could not be stored, nothing was published: " + rootMessage(e), e);
     }
 
