@@ -38,9 +38,9 @@ import io.courier.pubsub.internal.store.Store;
  * again, every second at first, then every 10 s, until it does; what is wrong is logged once, as one line naming
  * the setting to fix. It offers itself as the {@link StoreSource} pub/sub starts on once its first try is over: so
  * when the database answers at once, pub/sub starts with the store open and no publish meets a store still opening;
- * when it does not, pub/sub starts anyway and its calls say why the store is not open. Once open, the pool is also a DataSource service ({@code osgi.jndi.service.name=courier}), for
- * Karaf's jdbc commands. A change of the configuration restarts this component, and pub/sub with it, on the new
- * settings.
+ * when it does not, pub/sub starts anyway and its calls say why the store is not open. Once open, the pool is also a
+ * DataSource service ({@code osgi.jndi.service.name=courier}), for what reads the database beside the store. A
+ * change of the configuration restarts this component, and pub/sub with it, on the new settings.
  */
 @Component(service = {}, configurationPid = DatabaseSettings.PID, immediate = true)
 public class DatabaseConnector implements StoreSource {

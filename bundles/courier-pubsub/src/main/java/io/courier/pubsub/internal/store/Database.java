@@ -94,7 +94,7 @@ public final class Database implements AutoCloseable {
                 dialect.openJpaDictionary());
     }
 
-    /** The pool, for those who read the store's database beside it (Karaf's jdbc:query courier ...). */
+    /** The pool, for what reads the store's database beside it. */
     public DataSource dataSource() {
         return pool;
     }
