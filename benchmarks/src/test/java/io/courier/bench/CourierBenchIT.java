@@ -1,12 +1,16 @@
 package io.courier.bench;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.CoreOptions.when;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -17,9 +21,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import javax.inject.Inject;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -40,13 +46,15 @@ import io.courier.api.PubSub;
 import io.courier.api.RejectedInvocationException;
 import io.courier.api.Service;
 import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.StoreUnavailableException;
 import io.courier.testing.CourierDistribution;
 
 /**
  * Courier's scenarios, inside the built distribution (Pax Exam, one Karaf for all of them, in the order of
  * the issue's list): invoke overhead, durable publish and end to end at saturation, latency at 10/50/90% of
  * the saturation rate, cost growth with the number of services and with the backlog, and a restart with a
- * backlog.
+ * backlog. The store is the distribution's default, the embedded HSQLDB; {@link CourierPostgresBenchIT} runs the
+ * durable scenarios on PostgreSQL, with figures named as here after {@code pg.}.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -55,6 +63,7 @@ public class CourierBenchIT {
     private static final String SINK = "bench.sink";
     private static final String BACKLOG = "bench.backlog";
     private static final long DRAIN_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
+    private static final Duration STORE_OPEN_TIMEOUT = Duration.ofMinutes(2);
 
     @Inject
     private BundleContext bundleContext;
@@ -67,12 +76,23 @@ public class CourierBenchIT {
 
     private final Sink sink = new Sink();
 
+    /** Put before every figure's name and the flight recording's file name: empty here, "pg." on PostgreSQL. */
+    private final String prefix;
+
+    public CourierBenchIT() {
+        this("");
+    }
+
+    CourierBenchIT(String prefix) {
+        this.prefix = prefix;
+    }
+
     @Configuration
     public Option[] config() {
         return new Option[] {
                 CourierDistribution.options(),
                 when(Boolean.getBoolean("bench.jfr")).useOptions(new VMOption("-XX:StartFlightRecording=settings=profile,"
-                        + "filename=" + Bench.dir().resolve("courier.jfr").toAbsolutePath())),
+                        + "filename=" + Bench.dir().resolve(prefix + "courier.jfr").toAbsolutePath())),
                 logLevel(LogLevel.WARN),
                 systemTimeout(TimeUnit.MINUTES.toMillis(10)),
                 editConfigurationFilePut("etc/system.properties", "bench.dir",
@@ -80,18 +100,32 @@ public class CourierBenchIT {
                 editConfigurationFilePut("etc/system.properties", "bench.quick", System.getProperty("bench.quick")),
                 // bin/karaf's default heap: a backlog must fit in it
                 new VMOption("-Xmx512m"),
+                // the probe waits for the store with Awaitility
+                mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
+                mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),
         };
     }
 
     @Test
     public void scenarios() throws Exception {
         invocations();
+        durable();
+        servicesGrowth();
+        backlog();
+    }
+
+    /** The figure's full name: {@code courier.<name>}, after the prefix. */
+    String figure(String name) {
+        return prefix + "courier." + name;
+    }
+
+    /** Durable publish and end to end at saturation (1 and 8 publishers), batch of 100, latency under load. */
+    void durable() throws Exception {
+        awaitStoreOpen();
         register(SINK, sink);
         double saturation = publishAndEndToEnd();
         batchPublish();
         latencyUnderLoad(saturation);
-        servicesGrowth();
-        backlog();
     }
 
     // ---- 4. invoke, invokeAsync, fan-out ------------------------------------------------------------
@@ -128,9 +162,9 @@ public class CourierBenchIT {
                 overhead[r] = invoke[r] - direct[r];
             }
         }
-        Bench.record("courier.invoke.direct", "ns/call", direct);
-        Bench.record("courier.invoke.call", "ns/call", invoke);
-        Bench.record("courier.invoke.overhead", "ns/call", overhead);
+        Bench.record(figure("invoke.direct"), "ns/call", direct);
+        Bench.record(figure("invoke.call"), "ns/call", invoke);
+        Bench.record(figure("invoke.overhead"), "ns/call", overhead);
 
         double[] async = new double[Bench.ROUNDS];
         for (int r = -1; r < Bench.ROUNDS; r++) {
@@ -153,7 +187,7 @@ public class CourierBenchIT {
                 async[r] = sent / ((System.nanoTime() - start) / 1e9);
             }
         }
-        Bench.record("courier.invokeAsync", "calls/s", async);
+        Bench.record(figure("invokeAsync"), "calls/s", async);
 
         FanOutOptions fanOutOptions = FanOutOptions.builder().build();
         double[] fanOut = new double[Bench.ROUNDS];
@@ -168,8 +202,8 @@ public class CourierBenchIT {
                 fanOut50[r] = fanOutLatency.percentileMs(50);
             }
         }
-        Bench.record("courier.fanOut10", "fan-outs/s", fanOut);
-        Bench.record("courier.fanOut10.lat50", "ms", fanOut50);
+        Bench.record(figure("fanOut10"), "fan-outs/s", fanOut);
+        Bench.record(figure("fanOut10.lat50"), "ms", fanOut50);
     }
 
     // ---- 1 and 2. durable publish, end to end at saturation -------------------------------------------
@@ -202,12 +236,12 @@ public class CourierBenchIT {
                 }
             }
             String v = ".p" + publishers;
-            Bench.record("courier.publish" + v, "msgs/s", publish);
-            Bench.record("courier.publish" + v + ".lat50", "ms", lat[0]);
-            Bench.record("courier.publish" + v + ".lat99", "ms", lat[1]);
-            Bench.record("courier.e2e" + v, "msgs/s", e2e);
-            Bench.record("courier.e2e" + v + ".lat50", "ms", lat[2]);
-            Bench.record("courier.e2e" + v + ".lat99", "ms", lat[3]);
+            Bench.record(figure("publish" + v), "msgs/s", publish);
+            Bench.record(figure("publish" + v + ".lat50"), "ms", lat[0]);
+            Bench.record(figure("publish" + v + ".lat99"), "ms", lat[1]);
+            Bench.record(figure("e2e" + v), "msgs/s", e2e);
+            Bench.record(figure("e2e" + v + ".lat50"), "ms", lat[2]);
+            Bench.record(figure("e2e" + v + ".lat99"), "ms", lat[3]);
             saturation = median(e2e);
         }
         return saturation;
@@ -228,7 +262,7 @@ public class CourierBenchIT {
                 rates[r] = calls * 100;
             }
         }
-        Bench.record("courier.publishBatch100.p1", "msgs/s", rates);
+        Bench.record(figure("publishBatch100.p1"), "msgs/s", rates);
     }
 
     private static List<Object> batch(int size) {
@@ -250,7 +284,7 @@ public class CourierBenchIT {
                 sent.incrementAndGet();
             });
             assertTrue("all delivered", sink.await(sent.get(), DRAIN_TIMEOUT_MS));
-            String k = "courier.load" + percent;
+            String k = figure("load" + percent);
             Bench.record(k + ".rate", "msgs/s", rate);
             Bench.record(k + ".lat50", "ms", sink.latencies.percentileMs(50));
             Bench.record(k + ".lat99", "ms", sink.latencies.percentileMs(99));
@@ -269,7 +303,7 @@ public class CourierBenchIT {
             String[] names = new String[services];
             Arrays.setAll(names, i -> "bench.s" + i);
             AtomicLong next = new AtomicLong();
-            Bench.record("courier.services" + services, "msgs/s", endToEndRounds(8, () -> names[(int) (next
+            Bench.record(figure("services" + services), "msgs/s", endToEndRounds(8, () -> names[(int) (next
                     .getAndIncrement() % names.length)]));
         }
         regs.forEach(ServiceRegistration::unregister);
@@ -296,7 +330,7 @@ public class CourierBenchIT {
 
     // ---- 5 and 6. backlog: cost growth, restart, drain, heap -------------------------------------------
 
-    private void backlog() throws Exception {
+    void backlog() throws Exception {
         Sink waiting = new Sink();
         // known to Courier, then stopped: its messages wait on disk
         unregister(register(BACKLOG, waiting));
@@ -307,11 +341,11 @@ public class CourierBenchIT {
             }
             long t0 = System.nanoTime();
             fill(level - stored);
-            Bench.record("courier.backlogFill" + label(level), "msgs/s", (level - stored) / ((System.nanoTime() - t0) / 1e9));
+            Bench.record(figure("backlogFill" + label(level)), "msgs/s", (level - stored) / ((System.nanoTime() - t0) / 1e9));
             stored = level;
-            Bench.record("courier.backlog" + label(level), "msgs/s", endToEndRounds(8, () -> SINK));
-            Bench.record("courier.heap.backlog" + label(level), "MB", heapUsedMb());
-            Bench.record("courier.topics.backlog" + label(level), "ms", topicsViewMs(5));
+            Bench.record(figure("backlog" + label(level)), "msgs/s", endToEndRounds(8, () -> SINK));
+            Bench.record(figure("heap.backlog" + label(level)), "MB", heapUsedMb());
+            Bench.record(figure("topics.backlog" + label(level)), "ms", topicsViewMs(5));
         }
 
         // restart Courier's bundles with the backlog stored, the service registered again meanwhile
@@ -324,8 +358,8 @@ public class CourierBenchIT {
         core.start();
         pubsubBundle.start();
         assertTrue("first delivery after restart", waiting.await(1, TimeUnit.MINUTES.toMillis(2)));
-        Bench.record("courier.restart.firstDelivery", "s", (waiting.firstHandledAt.get() - t0) / 1e9);
-        Bench.record("courier.topics.firstAfterRestart", "ms", topicsViewMs(1)); // counts what is stored, once
+        Bench.record(figure("restart.firstDelivery"), "s", (waiting.firstHandledAt.get() - t0) / 1e9);
+        Bench.record(figure("topics.firstAfterRestart"), "ms", topicsViewMs(1)); // counts what is stored, once
         double[] drain = new double[Bench.ROUNDS];
         double[] heap = new double[Bench.ROUNDS];
         int rounds = 0;
@@ -341,8 +375,8 @@ public class CourierBenchIT {
             heap[rounds++] = heapUsedMb();
         }
         assertTrue("the backlog lasted at least one round of draining", rounds > 0);
-        Bench.record("courier.restart.drain", "msgs/s", Arrays.copyOf(drain, rounds));
-        Bench.record("courier.heap.drain", "MB", Arrays.copyOf(heap, rounds));
+        Bench.record(figure("restart.drain"), "msgs/s", Arrays.copyOf(drain, rounds));
+        Bench.record(figure("heap.drain"), "MB", Arrays.copyOf(heap, rounds));
     }
 
     /** Publishes {@code count} messages to the stopped service from 8 publishers, 100 per call. */
@@ -375,10 +409,7 @@ public class CourierBenchIT {
 
     /** The median time of {@code calls} calls of the topics view (every topic's depth), in ms. */
     private double topicsViewMs(int calls) {
-        // looked up each time: restarting pub/sub registers a new admin service
-        ServiceReference<PubSubAdmin> ref = bundleContext.getServiceReference(PubSubAdmin.class);
-        PubSubAdmin admin = bundleContext.getService(ref);
-        try {
+        return withAdmin(admin -> {
             double[] ms = new double[calls];
             for (int i = 0; i < calls; i++) {
                 long t0 = System.nanoTime();
@@ -386,6 +417,29 @@ public class CourierBenchIT {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             return median(ms);
+        });
+    }
+
+    /**
+     * Waits until pub/sub runs on its store: the store connects to its database in the background (PostgreSQL
+     * takes a moment), and until it is open every publish fails.
+     */
+    private void awaitStoreOpen() {
+        try {
+            await("Courier's store open").atMost(STORE_OPEN_TIMEOUT).ignoreException(StoreUnavailableException.class)
+                    .until(() -> withAdmin(PubSubAdmin::topics) != null);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Courier's store did not open within " + STORE_OPEN_TIMEOUT.toSeconds() + " s: "
+                    + withAdmin(admin -> admin.database().problem()), e);
+        }
+    }
+
+    private <T> T withAdmin(Function<PubSubAdmin, T> call) {
+        // looked up each time: restarting pub/sub registers a new admin service
+        ServiceReference<PubSubAdmin> ref = bundleContext.getServiceReference(PubSubAdmin.class);
+        PubSubAdmin admin = bundleContext.getService(ref);
+        try {
+            return call.apply(admin);
         } finally {
             bundleContext.ungetService(ref);
         }

@@ -72,6 +72,8 @@ public final class Report {
         WHAT.put("courier.heap", "Courier: heap used after GC");
         WHAT.put("courier.restart", "Courier: restart of core and pub/sub with the backlog stored");
         WHAT.put("courier.topics", "Courier: the topics view (every topic's depth), per call, with the backlog stored");
+        WHAT.put("queue.e2e", "JDBC: a queue table, 8 publishers inserting and committing a row each, 2 consumers"
+                + " claiming 100 at a time (DELETE ... FOR UPDATE SKIP LOCKED RETURNING), insert to consume");
         WHAT.put("courier.sweep", "Courier's store: one delivery sweep over 100 subscriptions, one of them holding the"
                 + " backlog (harness JVM, HSQLDB file database)");
     }
@@ -88,11 +90,11 @@ public final class Report {
         }
         writeCsv(figures, moduleDir.resolve("results.csv"));
         chart(figures, moduleDir.resolve("results.png"));
-        Files.writeString(moduleDir.resolve("RESULTS.md"), markdown(figures, moduleDir, quick), StandardCharsets.UTF_8);
+        Files.writeString(moduleDir.resolve("RESULTS.md"), markdown(figures, benchDir, moduleDir, quick), StandardCharsets.UTF_8);
         System.out.println("Wrote " + moduleDir.resolve("RESULTS.md") + ", results.csv and results.png");
     }
 
-    private static String markdown(Map<String, Figure> f, Path moduleDir, boolean quick) throws Exception {
+    private static String markdown(Map<String, Figure> f, Path benchDir, Path moduleDir, boolean quick) throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results\n\n");
         md.append("Written by the harness (`benchmarks/run").append(quick ? " --quick" : "").append("`): do not edit by hand;")
@@ -108,6 +110,10 @@ public final class Report {
                 .append(git(moduleDir, "status", "--porcelain", "--untracked-files=no", "--", "..",
                         ":(exclude)RESULTS.md", ":(exclude)results.csv", ":(exclude)results.png").isBlank() ? "" : " (with uncommitted changes)")
                 .append(" |\n");
+        Path postgresql = benchDir.resolve("postgresql.txt");
+        if (Files.exists(postgresql)) {
+            md.append("| database for `pg.` figures | ").append(Files.readString(postgresql).strip()).append(" |\n");
+        }
         md.append("| machine | ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, ").append(memoryGb()).append(" GB RAM, ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
@@ -138,7 +144,13 @@ public final class Report {
                 "courier.backlog10k", 0.75);
         target(md, f, "sweep flat: with the " + biggest + " backlog ≤ 1.5x with 10k (lower is better)",
                 "courier.sweep.backlog10k", "courier.sweep.backlog" + biggest, 1 / 1.5);
-        md.append("\nRatios are of medians. For the heap and sweep rows the ratio is 10k's figure over the larger one's.\n\n");
+        target(md, f, "PostgreSQL: 8-publisher durable end to end ≥ 1.5x the SKIP LOCKED queue's end to end (plain JDBC,"
+                + " 8 publishers, 2 consumers)", "pg.courier.e2e.p8", "pg.queue.e2e.p8", 1.5);
+        target(md, f, "PostgreSQL: 8-publisher durable end to end ≥ 0.75x plain JDBC's 8-thread per-commit limit",
+                "pg.courier.e2e.p8", "pg.jdbc.commit1.t8", 0.75);
+        md.append("\nRatios are of medians. For the heap and sweep rows the ratio is 10k's figure over the larger one's."
+                + " The rows that start with PostgreSQL compare Courier with its store on PostgreSQL and baselines on the"
+                + " same PostgreSQL server; the others are on HSQLDB, Courier's embedded default.\n\n");
 
         md.append("## Every figure\n\n| figure | what | unit | median | min | max | rounds |\n|---|---|---|---:|---:|---:|---:|\n");
         for (Figure x : f.values()) {
@@ -147,7 +159,9 @@ public final class Report {
                     .append(num(x.max())).append(" | ").append(x.rounds().length).append(" |\n");
         }
         md.append("\n`.lat50`/`.lat99`/`.latMax`: latency percentiles (publish: the call; e2e and load: publish to"
-                + " handle; Artemis: send to consume). `.p1`/`.p8`: publishers or producers; `.t1`/`.t8`: threads.\n\n");
+                + " handle; Artemis: send to consume; queue: insert to consume). `.p1`/`.p8`: publishers or producers;"
+                + " `.t1`/`.t8`: threads. `pg.`: on PostgreSQL (Courier's store, or the plain JDBC baselines), on one"
+                + " private server; the other Courier and JDBC figures are on HSQLDB.\n\n");
         md.append("![End-to-end rate and latency](results.png)\n");
         return md.toString();
     }
@@ -179,6 +193,9 @@ public final class Report {
     }
 
     private static String what(String key) {
+        if (key.startsWith("pg.")) {
+            return "PostgreSQL, " + what(key.substring("pg.".length()));
+        }
         String best = "";
         for (Map.Entry<String, String> e : WHAT.entrySet()) {
             if (key.startsWith(e.getKey()) && e.getKey().length() > best.length()) {
@@ -204,15 +221,19 @@ public final class Report {
         String[][] rateFigures = { { "Courier 1 publisher", "courier.e2e.p1" }, { "Courier 8 publishers", "courier.e2e.p8" },
                 { "Courier batch of 100", "courier.publishBatch100.p1" }, { "Artemis 1 producer", "artemis.e2e.p1" },
                 { "Artemis 8 producers", "artemis.e2e.p8" }, { "JDBC 1 thread", "jdbc.commit1.t1" },
-                { "JDBC 8 threads", "jdbc.commit1.t8" }, { "JDBC 100 rows/commit", "jdbc.commit100.t1" } };
+                { "JDBC 8 threads", "jdbc.commit1.t8" }, { "JDBC 100 rows/commit", "jdbc.commit100.t1" },
+                { "PG: Courier 1 publisher", "pg.courier.e2e.p1" }, { "PG: Courier 8 publishers", "pg.courier.e2e.p8" },
+                { "PG: Courier batch of 100", "pg.courier.publishBatch100.p1" },
+                { "PG: SKIP LOCKED queue", "pg.queue.e2e.p8" }, { "PG: JDBC 1 thread", "pg.jdbc.commit1.t1" },
+                { "PG: JDBC 8 threads", "pg.jdbc.commit1.t8" }, { "PG: JDBC 100 rows/commit", "pg.jdbc.commit100.t1" } };
         for (String[] r : rateFigures) {
             if (f.containsKey(r[1])) {
                 names.add(r[0]);
                 rates.add(f.get(r[1]).median());
             }
         }
-        CategoryChart rate = new CategoryChartBuilder().width(900).height(500)
-                .title("End to end, durable (JDBC: rows committed)").yAxisTitle("messages per second").build();
+        CategoryChart rate = new CategoryChartBuilder().width(1100).height(500)
+                .title("End to end, durable (JDBC: rows committed; PG: on PostgreSQL, other Courier and JDBC bars on HSQLDB)").yAxisTitle("messages per second").build();
         rate.getStyler().setLegendVisible(false);
         rate.getStyler().setXAxisLabelRotation(30);
         rate.addSeries("median", names, rates);
@@ -223,7 +244,9 @@ public final class Report {
         String[][] latFigures = { { "Courier 1 pub.", "courier.e2e.p1" }, { "Courier 8 pub.", "courier.e2e.p8" },
                 { "Courier 10% load", "courier.load10" }, { "Courier 50% load", "courier.load50" },
                 { "Courier 90% load", "courier.load90" }, { "Artemis 1 prod.", "artemis.e2e.p1" },
-                { "Artemis 8 prod.", "artemis.e2e.p8" } };
+                { "Artemis 8 prod.", "artemis.e2e.p8" }, { "PG: Courier 1 pub.", "pg.courier.e2e.p1" },
+                { "PG: Courier 8 pub.", "pg.courier.e2e.p8" }, { "PG: Courier 10% load", "pg.courier.load10" },
+                { "PG: queue 8 pub.", "pg.queue.e2e.p8" } };
         for (String[] r : latFigures) {
             if (f.containsKey(r[1] + ".lat50") && f.containsKey(r[1] + ".lat99")) {
                 latNames.add(r[0]);
@@ -231,7 +254,7 @@ public final class Report {
                 p99.add(f.get(r[1] + ".lat99").median());
             }
         }
-        CategoryChart latency = new CategoryChartBuilder().width(900).height(500)
+        CategoryChart latency = new CategoryChartBuilder().width(1100).height(500)
                 .title("Publish (send) to handle (consume) latency").yAxisTitle("ms (log scale)").build();
         latency.getStyler().setYAxisLogarithmic(true);
         latency.getStyler().setYAxisMin(0.01);
