@@ -1,16 +1,12 @@
 package io.courier.bench;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.maven;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.CoreOptions.when;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -25,7 +21,6 @@ import java.util.function.Function;
 
 import javax.inject.Inject;
 
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -46,7 +41,6 @@ import io.courier.api.PubSub;
 import io.courier.api.RejectedInvocationException;
 import io.courier.api.Service;
 import io.courier.pubsub.PubSubAdmin;
-import io.courier.pubsub.StoreUnavailableException;
 import io.courier.testing.CourierDistribution;
 
 /**
@@ -63,7 +57,6 @@ public class CourierBenchIT {
     private static final String SINK = "bench.sink";
     private static final String BACKLOG = "bench.backlog";
     private static final long DRAIN_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
-    private static final Duration STORE_OPEN_TIMEOUT = Duration.ofMinutes(2);
 
     @Inject
     private BundleContext bundleContext;
@@ -100,9 +93,6 @@ public class CourierBenchIT {
                 editConfigurationFilePut("etc/system.properties", "bench.quick", System.getProperty("bench.quick")),
                 // bin/karaf's default heap: a backlog must fit in it
                 new VMOption("-Xmx512m"),
-                // the probe waits for the store with Awaitility
-                mavenBundle(maven("org.hamcrest", "hamcrest", "2.2")),
-                mavenBundle(maven("org.awaitility", "awaitility", "4.2.2")),
         };
     }
 
@@ -121,7 +111,6 @@ public class CourierBenchIT {
 
     /** Durable publish and end to end at saturation (1 and 8 publishers), batch of 100, latency under load. */
     void durable() throws Exception {
-        awaitStoreOpen();
         register(SINK, sink);
         double saturation = publishAndEndToEnd();
         batchPublish();
@@ -418,20 +407,6 @@ public class CourierBenchIT {
             }
             return median(ms);
         });
-    }
-
-    /**
-     * Waits until pub/sub runs on its store: the store connects to its database in the background (PostgreSQL
-     * takes a moment), and until it is open every publish fails.
-     */
-    private void awaitStoreOpen() {
-        try {
-            await("Courier's store open").atMost(STORE_OPEN_TIMEOUT).ignoreException(StoreUnavailableException.class)
-                    .until(() -> withAdmin(PubSubAdmin::topics) != null);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("Courier's store did not open within " + STORE_OPEN_TIMEOUT.toSeconds() + " s: "
-                    + withAdmin(admin -> admin.database().problem()), e);
-        }
     }
 
     private <T> T withAdmin(Function<PubSubAdmin, T> call) {
