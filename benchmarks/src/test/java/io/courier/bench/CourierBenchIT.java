@@ -298,6 +298,67 @@ public class CourierBenchIT {
         regs.forEach(ServiceRegistration::unregister);
     }
 
+    /**
+     * A sustained run through one subscription: 8 publishers flat out until {@link Bench#SUSTAINED} messages are
+     * published, each delivered to the sink (registered by {@link #durable()}); the delivery rate over the first and over the last minute of the run
+     * (in quick mode, of its first and last fifth). Dead rows and vacuum must not wear the rate down.
+     */
+    void sustained() throws Exception {
+        sink.reset();
+        long total = Bench.SUSTAINED;
+        AtomicLong claimed = new AtomicLong();
+        List<long[]> samples = new ArrayList<>(); // {nanoTime, handled}, every 100 ms
+        long start = System.nanoTime();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                synchronized (samples) {
+                    samples.add(new long[] { System.nanoTime(), sink.handled.get() });
+                }
+                LockSupport.parkNanos(100_000_000);
+            }
+        }, "sustained-sampler");
+        sampler.start();
+        List<Thread> publishers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Thread t = new Thread(() -> {
+                while (claimed.getAndIncrement() < total) {
+                    pubsub.publish(SINK, Bench.data(System.nanoTime()));
+                }
+            }, "sustained-publisher-" + i);
+            t.start();
+            publishers.add(t);
+        }
+        for (Thread t : publishers) {
+            t.join();
+        }
+        assertTrue("all delivered", sink.await(total, DRAIN_TIMEOUT_MS));
+        long end = sink.lastHandledAt.get();
+        sampler.interrupt();
+        sampler.join();
+        samples.add(new long[] { end, total });
+        long window = Bench.QUICK ? (end - start) / 5 : TimeUnit.MINUTES.toNanos(1);
+        Bench.record(figure("sustained.first"), "msgs/s", rate(samples, start, start + window));
+        Bench.record(figure("sustained.last"), "msgs/s", rate(samples, end - window, end));
+        Bench.record(figure("sustained.total"), "msgs", total);
+    }
+
+    /** Messages handled per second between two times, from the samples nearest them. */
+    private static double rate(List<long[]> samples, long from, long to) {
+        long[] a = nearest(samples, from);
+        long[] b = nearest(samples, to);
+        return (b[1] - a[1]) / ((b[0] - a[0]) / 1e9);
+    }
+
+    private static long[] nearest(List<long[]> samples, long time) {
+        long[] best = samples.get(0);
+        for (long[] s : samples) {
+            if (Math.abs(s[0] - time) < Math.abs(best[0] - time)) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
     /** Rounds of flat-out publishing to the sink (or to {@code target}'s names) until delivered; msgs/s each. */
     private double[] endToEndRounds(int publishers, java.util.function.Supplier<String> target) throws Exception {
         double[] e2e = new double[Bench.ROUNDS];

@@ -15,7 +15,8 @@ import io.courier.testing.postgresql.PostgresServer;
 
 /**
  * {@link CourierBenchIT}'s durable scenarios with the distribution's store on PostgreSQL: 1 and 8 publishers end to
- * end, batch of 100, latency under load, then the backlog and the restart with it stored. The database is a fresh
+ * end, batch of 100, latency under load, a sustained run through one subscription, then the backlog and the restart
+ * with it stored. The database is a fresh
  * one, {@value #DATABASE}, on the harness JVM's private PostgreSQL server ({@link PostgresServer#shared()}, default
  * settings: fsync and synchronous_commit on), the server {@link PostgresBaselineIT} measures in the same run; the
  * distribution is pointed at it by {@code etc/io.courier.database.cfg}. Figures are CourierBenchIT's, named
@@ -48,6 +49,7 @@ public class CourierPostgresBenchIT extends CourierBenchIT {
     @Test
     public void scenarios() throws Exception {
         durable();
+        sustained();
         backlog();
     }
 }

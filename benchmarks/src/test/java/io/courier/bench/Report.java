@@ -47,6 +47,9 @@ public final class Report {
 
     private static final Map<String, String> WHAT = new LinkedHashMap<>();
     static {
+        WHAT.put("courier.sustained.first", "Courier: sustained run through one subscription, 8 publishers, delivery rate over its first minute (quick: first fifth)");
+        WHAT.put("courier.sustained.last", "Courier: sustained run, delivery rate over its last minute (quick: last fifth)");
+        WHAT.put("courier.sustained.total", "Courier: sustained run, messages published and delivered");
         WHAT.put("jdbc.commit1.t1", "JDBC: 1 row per commit, 1 thread (per-commit limit)");
         WHAT.put("jdbc.commit1.t8", "JDBC: 1 row per commit, 8 threads (per-commit limit)");
         WHAT.put("jdbc.commit100.t1", "JDBC: 100 rows per commit, 1 thread (batch limit)");
@@ -148,6 +151,9 @@ public final class Report {
                 + " 8 publishers, 2 consumers)", "pg.courier.e2e.p8", "pg.queue.e2e.p8", 1.5);
         target(md, f, "PostgreSQL: 8-publisher durable end to end ≥ 0.75x plain JDBC's 8-thread per-commit limit",
                 "pg.courier.e2e.p8", "pg.jdbc.commit1.t8", 0.75);
+        target(md, f, "PostgreSQL: a sustained run through one subscription (" + (quick ? "100k" : "2M")
+                + " messages): the rate in its last minute ≥ 0.8x its first (quick mode: last and first fifth)",
+                "pg.courier.sustained.last", "pg.courier.sustained.first", 0.8);
         md.append("\nRatios are of medians. For the heap and sweep rows the ratio is 10k's figure over the larger one's."
                 + " The rows that start with PostgreSQL compare Courier with its store on PostgreSQL and baselines on the"
                 + " same PostgreSQL server; the others are on HSQLDB, Courier's embedded default.\n\n");
