@@ -316,11 +316,13 @@ final class GroupCommitWriter {
         return new PublishException("The message could not be stored, nothing was published: " + rootMessage(e), e);
     }
 
+    /** The root cause's message, its first line only: an error a caller reads is one line (PostgreSQL adds details). */
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        String message = t.getMessage() == null ? t.toString() : t.getMessage();
+        return message.lines().findFirst().orElse("").strip();
     }
 }

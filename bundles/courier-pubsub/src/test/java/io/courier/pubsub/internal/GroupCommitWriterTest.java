@@ -470,7 +470,7 @@ class GroupCommitWriterTest {
         return new Store(db.emf(), db.dialect()) {
             @Override
             public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
-                throw new IllegalStateException("disk full");
+                throw new IllegalStateException("disk full\n  Detail: the database's own second line");
             }
         };
     }
@@ -555,6 +555,7 @@ class GroupCommitWriterTest {
 
         assertTrue(e.getMessage().contains("disk full") && e.getMessage().contains("nothing was published"),
                 e.getMessage());
+        assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("Detail"), "one line: " + e.getMessage());
         assertEquals(List.of(), reported);
         assertEquals(0, db.countMessages());
     }
