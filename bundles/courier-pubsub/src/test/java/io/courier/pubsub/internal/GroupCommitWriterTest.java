@@ -184,6 +184,19 @@ class GroupCommitWriterTest {
     // ---- tests -----------------------------------------------------------------------------------------
 
     @Test
+    void theTopicsLastMessageReachesItsRowWithinASecondAndAtStop() {
+        startWriter();
+        String lastInRow = "SELECT LASTMSGID FROM COURIER_TOPIC WHERE ID = " + sub.topicId();
+        writer.store(message("first", false));
+        await().atMost(Duration.ofSeconds(5)).until(() -> "first".equals(db.value(lastInRow)));
+
+        writer.store(message("second", false));
+        writer.stop();
+        writer = null;
+        assertEquals("second", db.value(lastInRow), "written by the writer's stop");
+    }
+
+    @Test
     void aBatchPublishIsStoredInOneTransactionAndAllOrNothing() throws Exception {
         startWriter();
         writer.storeAll(List.of(message("b1", false), message("b2", false), message("b3", false)));

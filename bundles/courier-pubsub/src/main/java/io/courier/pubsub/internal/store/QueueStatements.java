@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,6 @@ final class QueueStatements {
     private static final String INSERT_DELIVERY = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID, SUBSCRIPTIONID, STATE,"
             + " PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT) VALUES (?, ?, ?, '" + DeliveryEntity.PENDING
             + "', ?, 0, ?, 0)";
-    private static final String UPDATE_TOPIC_LAST = "UPDATE COURIER_TOPIC SET LASTMSGID = ?, LASTMSGAT = ?,"
-            + " LASTPREVIEW = ? WHERE ID = ?";
 
     /**
      * The newest pending delivery of the highest priority below a bound, with its next attempt: the queue index
@@ -63,8 +60,12 @@ final class QueueStatements {
             + DeliveryEntity.PENDING + "'";
     private static final String DELETE_MESSAGE_IF_DONE = "DELETE FROM COURIER_MESSAGE WHERE ID = ? AND NOT EXISTS"
             + " (SELECT 1 FROM COURIER_DELIVERY WHERE MESSAGE_ID = ?)";
+    /** A topic's last message, unless the row holds a newer one (another writer's). */
+    private static final String UPDATE_TOPIC_LAST = "UPDATE COURIER_TOPIC SET LASTMSGID = ?, LASTMSGAT = ?,"
+            + " LASTPREVIEW = ? WHERE ID = ? AND (LASTMSGAT IS NULL OR LASTMSGAT <= ?)";
     private static final String COUNT_DONE = "UPDATE COURIER_SUBSCRIPTION SET DELIVERED = DELIVERED + ?,"
-            + " EXPIRED = EXPIRED + ?, LASTDELIVERYAT = ? WHERE ID = ?";
+            + " EXPIRED = EXPIRED + ?, LASTDELIVERYAT = CASE WHEN LASTDELIVERYAT IS NULL OR LASTDELIVERYAT < ? THEN ?"
+            + " ELSE LASTDELIVERYAT END WHERE ID = ?";
     private static final String RECORD_FAILURE = "UPDATE COURIER_DELIVERY SET ATTEMPTS = ?, STATE = ?,"
             + " NEXTATTEMPTAT = ?, LASTATTEMPTAT = ?, LASTERROR = ? WHERE ID = ? AND STATE = '" + DeliveryEntity.PENDING
             + "'";
@@ -75,14 +76,10 @@ final class QueueStatements {
         this.statements = statements;
     }
 
-    /**
-     * Inserts the messages, then their deliveries, each kind as one JDBC batch, and records each topic's last
-     * message.
-     */
+    /** Inserts the messages, then their deliveries, each kind as one JDBC batch. */
     void insert(Connection c, List<NewMessage> messages, LongSupplier messageKeys, LongSupplier deliveryKeys)
             throws SQLException {
         long[] keys = new long[messages.size()];
-        Map<Long, NewMessage> lastPerTopic = new LinkedHashMap<>();
         try (KeptStatements.Use use = statements.prepare(c, INSERT_MESSAGE)) {
             PreparedStatement ps = use.statement();
             for (int i = 0; i < keys.length; i++) {
@@ -101,7 +98,6 @@ final class QueueStatements {
                 ps.setLong(11, m.publishedAt());
                 ps.setLong(12, m.expiresAt());
                 ps.addBatch();
-                lastPerTopic.put(m.topicId(), m);
             }
             ps.executeBatch();
         }
@@ -121,17 +117,6 @@ final class QueueStatements {
                 }
                 ps.executeBatch();
             }
-        }
-        try (KeptStatements.Use use = statements.prepare(c, UPDATE_TOPIC_LAST)) {
-            PreparedStatement ps = use.statement();
-            for (NewMessage last : lastPerTopic.values()) {
-                ps.setString(1, last.msgId());
-                ps.setLong(2, last.publishedAt());
-                ps.setString(3, last.preview());
-                ps.setLong(4, last.topicId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
         }
     }
 
@@ -201,23 +186,21 @@ final class QueueStatements {
 
     /**
      * Records the outcomes of delivery batches: deliveries done with are deleted, then their messages once no
-     * delivery is left for them; each subscription's counts go up; failed deliveries get their next attempt or
-     * become dead.
+     * delivery is left for them; failed deliveries get their next attempt or become dead. Each subscription's
+     * deliveries done go to {@code tallies}, for its counts.
      */
-    void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change)
-            throws SQLException {
+    void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
+            Tallies.Unwritten tallies) throws SQLException {
         Set<Long> messages = new LinkedHashSet<>();
-        Map<Long, long[]> counts = new LinkedHashMap<>(); // subscription -> delivered, expired, last delivery time
+        boolean anyDone = false;
         for (Acknowledgement a : acknowledgements) {
             BatchOutcome o = a.outcome();
             if (!o.delivered().isEmpty() || !o.expired().isEmpty()) {
-                long[] count = counts.computeIfAbsent(a.subscriptionId(), k -> new long[3]);
-                count[0] += o.delivered().size();
-                count[1] += o.expired().size();
-                count[2] = Math.max(count[2], a.now());
+                tallies.done(a.subscriptionId(), new Tallies.Done(o.delivered().size(), o.expired().size(), a.now()));
+                anyDone = true;
             }
         }
-        if (!counts.isEmpty()) {
+        if (anyDone) {
             List<Long> subscriptions = new ArrayList<>(); // of each delete
             try (KeptStatements.Use use = statements.prepare(c, DELETE_DELIVERY)) {
                 PreparedStatement ps = use.statement();
@@ -245,17 +228,6 @@ final class QueueStatements {
                 }
                 ps.executeBatch();
             }
-            try (KeptStatements.Use use = statements.prepare(c, COUNT_DONE)) {
-                PreparedStatement ps = use.statement();
-                for (Map.Entry<Long, long[]> e : counts.entrySet()) {
-                    ps.setLong(1, e.getValue()[0]);
-                    ps.setLong(2, e.getValue()[1]);
-                    ps.setLong(3, e.getValue()[2]);
-                    ps.setLong(4, e.getKey());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
         }
         if (acknowledgements.stream().anyMatch(a -> !a.outcome().failed().isEmpty())) {
             List<Long> dying = new ArrayList<>(); // of each update: the subscription if the delivery becomes dead
@@ -279,6 +251,40 @@ final class QueueStatements {
                         change.add(dying.get(i), -reached(updated[i]), reached(updated[i]));
                     }
                 }
+            }
+        }
+    }
+
+    /** Writes gathered tallies to the topic and subscription rows (see {@link Tallies}). */
+    void write(Connection c, Tallies.Unwritten tallies) throws SQLException {
+        if (!tallies.lastByTopic().isEmpty()) {
+            try (KeptStatements.Use use = statements.prepare(c, UPDATE_TOPIC_LAST)) {
+                PreparedStatement ps = use.statement();
+                for (Map.Entry<Long, Tallies.Last> e : tallies.lastByTopic().entrySet()) {
+                    Tallies.Last last = e.getValue();
+                    ps.setString(1, last.msgId());
+                    ps.setLong(2, last.at());
+                    ps.setString(3, last.preview());
+                    ps.setLong(4, e.getKey());
+                    ps.setLong(5, last.at());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!tallies.doneBySubscription().isEmpty()) {
+            try (KeptStatements.Use use = statements.prepare(c, COUNT_DONE)) {
+                PreparedStatement ps = use.statement();
+                for (Map.Entry<Long, Tallies.Done> e : tallies.doneBySubscription().entrySet()) {
+                    Tallies.Done done = e.getValue();
+                    ps.setLong(1, done.delivered());
+                    ps.setLong(2, done.expired());
+                    ps.setLong(3, done.lastAt());
+                    ps.setLong(4, done.lastAt());
+                    ps.setLong(5, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
         }
     }

@@ -37,6 +37,7 @@ public class Store implements AutoCloseable {
     private final EntityManagerFactory emf;
     private final Dialect dialect;
     private final QueueDepths depths = new QueueDepths();
+    private final Tallies tallies = new Tallies();
     private final KeptStatements kept = new KeptStatements();
     private final QueueStatements queue = new QueueStatements(kept);
 
@@ -114,7 +115,8 @@ public class Store implements AutoCloseable {
      * Stores messages, with one delivery per subscription of their topic, and records the outcomes of delivery
      * batches, all in one transaction: one commit, one write to disk, for publishers and deliverers together. An
      * outcome deletes delivered and expired deliveries (with their message once no delivery is left) and gives
-     * failed ones their next attempt or makes them dead.
+     * failed ones their next attempt or makes them dead. Each topic's last message and each subscription's counts
+     * are gathered for {@link #flushTallies}.
      *
      * @throws DuplicateMessageIdException if a caller-chosen message id is already stored or repeated in the
      *                                     batch; nothing is written then
@@ -123,16 +125,30 @@ public class Store implements AutoCloseable {
         if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty())) {
             return;
         }
+        Tallies.Unwritten gathered = new Tallies.Unwritten();
         depths.change(change -> inConnection((em, c) -> {
             if (!messages.isEmpty()) {
                 checkIdsAreFree(em, messages);
                 OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
                 queue.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
                 messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
+                gathered.published(messages);
             }
             if (!acknowledgements.isEmpty()) {
-                queue.complete(c, acknowledgements, change);
+                queue.complete(c, acknowledgements, change, gathered);
             }
+            return null;
+        }));
+        tallies.add(gathered);
+    }
+
+    /**
+     * Writes the topics' last messages and the subscriptions' counts gathered since the last flush, in one
+     * transaction (see {@link Tallies}); what fails to be written is written by the next flush.
+     */
+    public void flushTallies() {
+        tallies.flush(gathered -> inConnection((em, c) -> {
+            queue.write(c, gathered);
             return null;
         }));
     }
@@ -308,14 +324,19 @@ public class Store implements AutoCloseable {
         });
     }
 
+    /** Each subscription's counts: its row's, with what is gathered and not yet flushed. */
     public List<SubscriptionStats> subscriptionStats() {
-        return inTransaction(em -> em.createQuery("SELECT s FROM SubscriptionEntity s", SubscriptionEntity.class)
-                .getResultList().stream().map(SubscriptionStats::of).toList());
+        return tallies.read(() -> inTransaction(em -> em.createQuery("SELECT s FROM SubscriptionEntity s",
+                SubscriptionEntity.class).getResultList().stream().map(SubscriptionStats::of).toList()),
+                (rows, unwritten) -> rows.stream().map(s -> s.plus(unwritten.doneBySubscription().get(s.id())))
+                        .toList());
     }
 
+    /** Each topic's last message: its row's, or a later one not yet flushed. */
     public List<TopicFacts> topicFacts() {
-        return inTransaction(em -> em.createQuery("SELECT t FROM TopicEntity t ORDER BY t.name", TopicEntity.class)
-                .getResultList().stream().map(TopicFacts::of).toList());
+        return tallies.read(() -> inTransaction(em -> em.createQuery("SELECT t FROM TopicEntity t ORDER BY t.name",
+                TopicEntity.class).getResultList().stream().map(TopicFacts::of).toList()),
+                (rows, unwritten) -> rows.stream().map(t -> t.withLast(unwritten.lastByTopic().get(t.id()))).toList());
     }
 
     /** Deliveries of some subscriptions, in delivery order: pending or dead ones. */

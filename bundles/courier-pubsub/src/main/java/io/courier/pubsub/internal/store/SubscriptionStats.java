@@ -8,4 +8,10 @@ public record SubscriptionStats(long id, long topicId, String subscriber, boolea
         return new SubscriptionStats(s.getId(), s.getTopicId(), s.getSubscriber(), s.isPaused(), s.getDelivered(),
                 s.getExpired(), s.getLastDeliveryAt());
     }
+
+    /** These counts with more deliveries done, if {@code done} holds any. */
+    SubscriptionStats plus(Tallies.Done done) {
+        return done == null ? this : new SubscriptionStats(id, topicId, subscriber, paused, delivered + done.delivered(),
+                expired + done.expired(), Math.max(lastDeliveryAt, done.lastAt()));
+    }
 }

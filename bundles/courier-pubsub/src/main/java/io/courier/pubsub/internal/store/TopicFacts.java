@@ -8,4 +8,10 @@ public record TopicFacts(long id, String name, boolean shared, long createdAt, S
         return new TopicFacts(t.getId(), t.getName(), t.isShared(), t.getCreatedAt(), t.getLastMsgId(),
                 t.getLastMsgAt(), t.getLastPreview());
     }
+
+    /** These facts with a later last message, if {@code last} is one. */
+    TopicFacts withLast(Tallies.Last last) {
+        return last == null || (lastMsgId != null && last.at() < lastMsgAt) ? this
+                : new TopicFacts(id, name, shared, createdAt, last.msgId(), last.at(), last.preview());
+    }
 }

@@ -539,6 +539,34 @@ abstract class StoreTest {
     }
 
     @Test
+    void countsAndLastMessagesReachTheirRowsAtAFlushAndShowBeforeIt() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_001, sub)));
+        complete(sub.id(), delivered(only(sub, "a")), 2_000);
+
+        String row = "SELECT s.DELIVERED || ',' || COALESCE(s.LASTDELIVERYAT, 0) || ',' || COALESCE(t.LASTMSGID, '-')"
+                + " FROM COURIER_SUBSCRIPTION s JOIN COURIER_TOPIC t ON t.ID = s.TOPICID WHERE s.ID = " + sub.id();
+        assertEquals("0,0,-", db.value(row), "nothing written to the rows before a flush");
+        assertEquals(1, stats(sub).delivered(), "the views count what is not flushed yet");
+        assertEquals("b", facts("svc").lastMsgId());
+
+        store.flushTallies();
+        assertEquals("1,2000,b", db.value(row));
+        assertEquals(1, stats(sub).delivered(), "counted once, not once in the row and once in memory");
+
+        complete(sub.id(), delivered(only(sub, "b")), 3_000);
+        store.flushTallies();
+        store.flushTallies(); // nothing gathered: writes nothing
+        assertEquals("2,3000,b", db.value(row), "the counts add up");
+
+        db.execute("UPDATE COURIER_TOPIC SET LASTMSGID = 'newer', LASTMSGAT = 9000 WHERE ID = " + sub.topicId());
+        insert(List.of(message("c", 5, 4_000, sub)));
+        assertEquals("newer", facts("svc").lastMsgId(), "a newer last message in the row (another writer's) wins");
+        store.flushTallies();
+        assertEquals("newer", facts("svc").lastMsgId());
+    }
+
+    @Test
     void queueCountsAndBrowseTellPendingFromDead() {
         SubscriptionRow one = subscribe("one", "one");
         SubscriptionRow two = subscribe("two", "two");
