@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -28,8 +29,16 @@ final class Bench {
     /** Messages of the sustained run through one subscription. */
     static final int SUSTAINED = QUICK ? 100_000 : 2_000_000;
     static final int PAYLOAD_BYTES = 256;
+    /** {@code -Dbench.scenarios=durable,backlog}: only these of Courier's scenarios run; unset or empty: all. */
+    private static final List<String> SCENARIOS = Arrays.stream(System.getProperty("bench.scenarios", "").split(","))
+            .map(String::strip).filter(s -> !s.isEmpty()).toList();
 
     private Bench() {
+    }
+
+    /** Whether a scenario of Courier's runs in this run ({@code bench.scenarios}). */
+    static boolean selected(String scenario) {
+        return SCENARIOS.isEmpty() || SCENARIOS.contains(scenario);
     }
 
     static Path dir() {

@@ -91,6 +91,8 @@ public class CourierBenchIT {
                 editConfigurationFilePut("etc/system.properties", "bench.dir",
                         new File(System.getProperty("bench.dir")).getAbsolutePath()),
                 editConfigurationFilePut("etc/system.properties", "bench.quick", System.getProperty("bench.quick")),
+                editConfigurationFilePut("etc/system.properties", "bench.scenarios",
+                        System.getProperty("bench.scenarios", "")),
                 // bin/karaf's default heap: a backlog must fit in it
                 new VMOption("-Xmx512m"),
         };
@@ -98,10 +100,21 @@ public class CourierBenchIT {
 
     @Test
     public void scenarios() throws Exception {
-        invocations();
-        durable();
-        servicesGrowth();
-        backlog();
+        run("invocations", this::invocations);
+        run("durable", this::durable);
+        run("servicesGrowth", this::servicesGrowth);
+        run("backlog", this::backlog);
+    }
+
+    /** A scenario of this run, unless {@code bench.scenarios} leaves it out. */
+    interface Scenario {
+        void run() throws Exception;
+    }
+
+    static void run(String name, Scenario scenario) throws Exception {
+        if (Bench.selected(name)) {
+            scenario.run();
+        }
     }
 
     /** The figure's full name: {@code courier.<name>}, after the prefix. */

@@ -48,8 +48,8 @@ public class CourierPostgresBenchIT extends CourierBenchIT {
     @Override
     @Test
     public void scenarios() throws Exception {
-        durable();
-        sustained();
-        backlog();
+        run("durable", this::durable);
+        run("sustained", this::sustained);
+        run("backlog", this::backlog);
     }
 }
