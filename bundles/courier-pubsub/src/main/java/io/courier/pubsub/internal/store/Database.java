@@ -23,6 +23,8 @@ public final class Database implements AutoCloseable {
     /** Connections in the pool; a caller waits at most {@link #MAX_WAIT} for one, then fails rather than hang. */
     static final int MAX_CONNECTIONS = 16;
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    /** Where the dialect validates connections: how often the pool checks those it holds idle. */
+    static final Duration VALIDATE_IDLE_EVERY = Duration.ofSeconds(1);
 
     private final Dialect dialect;
     private final BasicDataSource pool;
@@ -57,7 +59,7 @@ public final class Database implements AutoCloseable {
                 Schema.migrate(c, dialect);
             }
             emf = factories.apply(unitProperties(pool, dialect));
-            Store store = new Store(emf, dialect);
+            Store store = new Store(emf, dialect, pool);
             store.prepare();
             return new Database(dialect, pool, emf, store, serverVersion);
         } catch (SQLException | RuntimeException e) {
@@ -84,7 +86,13 @@ public final class Database implements AutoCloseable {
         pool.setMaxIdle(MAX_CONNECTIONS);
         pool.setMaxWait(MAX_WAIT);
         pool.setConnectionInitSqls(dialect.sessionSql());
-        pool.setTestOnBorrow(dialect.validateConnections());
+        if (dialect.validateConnections()) {
+            // idle connections are checked every second, not each one as it is lent: a check is a round trip to
+            // the server, and each commit and each fetch borrows a connection
+            pool.setTestWhileIdle(true);
+            pool.setDurationBetweenEvictionRuns(VALIDATE_IDLE_EVERY);
+            pool.setNumTestsPerEvictionRun(MAX_CONNECTIONS);
+        }
         return pool;
     }
 

@@ -43,8 +43,8 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
     List<String> sessionSql();
 
     /**
-     * Whether the pool checks a connection when lending it: worth a round trip where the database is a server
-     * that can restart under the pool.
+     * Whether the pool checks the connections it holds idle, every second, replacing those that stopped working:
+     * worth it where the database is a server that can restart under the pool.
      */
     boolean validateConnections();
 
@@ -67,6 +67,12 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
         /** Few rows, each updated over and over: topics and subscriptions with their counters. */
         COUNTERS
     }
+
+    /**
+     * A statement, run outside any transaction, that removes the rows the queue deleted and their index entries,
+     * if the database needs one beside its own housekeeping (see {@link QueueVacuum}).
+     */
+    Optional<String> vacuumQueue();
 
     /**
      * Readies a database whose schema is up to date for the store, on a connection in a transaction of the

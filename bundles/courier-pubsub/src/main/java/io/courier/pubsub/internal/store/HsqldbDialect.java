@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,12 @@ final class HsqldbDialect implements Dialect {
     @Override
     public String createTable(String name, String columns, TableUse use) {
         return "CREATE CACHED TABLE IF NOT EXISTS " + name + " (" + columns + ")";
+    }
+
+    /** HSQLDB frees a deleted row's space and index entries at once. */
+    @Override
+    public Optional<String> vacuumQueue() {
+        return Optional.empty();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL could not forget it). Schema changes are serialised by an advisory lock held until their
  * transaction ends, and PostgreSQL's DDL is transactional: a step is done once and wholly. The queue's tables
  * are mostly inserted into and deleted from: autovacuum visits them after 1% of their rows died (the default,
- * 20%, lets dead rows pile up under a backlog and slows every index walk of the queue); topics and
- * subscriptions are a few rows updated at every commit: half of each page is left free so those updates stay
- * in their page (HOT updates, no index change) and are vacuumed after every 1000 dead rows.
+ * 20%, lets dead rows pile up under a backlog and slows every index walk of the queue), and the store vacuums
+ * them itself after every 10,000 acknowledgements ({@link QueueVacuum}); topics and subscriptions are a few rows
+ * updated about once a second ({@link Tallies}): half of each page is left free so those updates stay in their
+ * page (HOT updates, no index change) and are vacuumed after every 1000 dead rows.
  */
 final class PostgresDialect implements Dialect {
 
@@ -76,6 +78,12 @@ final class PostgresDialect implements Dialect {
         case COUNTERS -> "fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000";
         };
         return "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ") WITH (" + options + ")";
+    }
+
+    /** SKIP_LOCKED: a table another vacuum holds is left to it; INDEX_CLEANUP ON: the index entries are what matter. */
+    @Override
+    public Optional<String> vacuumQueue() {
+        return Optional.of("VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) COURIER_DELIVERY, COURIER_MESSAGE");
     }
 
     @Override

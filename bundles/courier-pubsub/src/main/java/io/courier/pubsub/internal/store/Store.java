@@ -18,6 +18,7 @@ import javax.persistence.EntityManagerFactory;
 import javax.persistence.EntityTransaction;
 import javax.persistence.PersistenceException;
 import javax.persistence.Query;
+import javax.sql.DataSource;
 
 import org.apache.openjpa.persistence.Generator;
 import org.apache.openjpa.persistence.OpenJPAEntityManager;
@@ -40,10 +41,18 @@ public class Store implements AutoCloseable {
     private final Tallies tallies = new Tallies();
     private final KeptStatements kept = new KeptStatements();
     private final QueueStatements queue = new QueueStatements(kept);
+    private final QueueVacuum vacuum; // null where the database needs none, or without a pool
 
+    /** A store that never vacuums the queue's tables: for tests and tools. */
     public Store(EntityManagerFactory emf, Dialect dialect) {
+        this(emf, dialect, null);
+    }
+
+    /** A store on the persistence unit made on this pool, which also vacuums the queue's tables with it. */
+    public Store(EntityManagerFactory emf, Dialect dialect, DataSource pool) {
         this.emf = emf;
         this.dialect = dialect;
+        this.vacuum = pool == null ? null : dialect.vacuumQueue().map(sql -> new QueueVacuum(pool, sql)).orElse(null);
     }
 
     /**
@@ -140,6 +149,15 @@ public class Store implements AutoCloseable {
             return null;
         }));
         tallies.add(gathered);
+        if (vacuum != null) {
+            vacuum.deleted(acknowledgements.stream().mapToLong(a -> a.outcome().delivered().size()
+                    + a.outcome().expired().size()).sum());
+        }
+    }
+
+    /** Vacuums of the queue's tables run so far by this store (see {@link QueueVacuum}). */
+    long vacuums() {
+        return vacuum == null ? 0 : vacuum.runs();
     }
 
     /**
@@ -390,9 +408,15 @@ public class Store implements AutoCloseable {
         });
     }
 
-    /** Closes the statements the store keeps prepared in the database's sessions; call once nothing uses the store. */
+    /**
+     * Stops vacuuming and closes the statements the store keeps prepared in the database's sessions; call once
+     * nothing uses the store.
+     */
     @Override
     public void close() {
+        if (vacuum != null) {
+            vacuum.close();
+        }
         kept.close();
     }
 

@@ -1,5 +1,6 @@
 package io.courier.pubsub.internal.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,35 @@ class PostgresStoreTest extends StoreTest {
             String options = db.value("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = '" + table + "'");
             assertTrue(options.contains("fillfactor=50"), table + ": " + options);
         }
+    }
+
+    /**
+     * Every deleted row stays in the queue index until a vacuum, and each fetch from the head of the queue steps
+     * over it: the store vacuums after {@value QueueVacuum#EVERY} acknowledgements rather than wait for autovacuum.
+     */
+    @Test
+    void acknowledgedDeliveriesAreVacuumedAwayByTheStore() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        try (Store vacuuming = new Store(db.emf(), db.dialect(), db.dataSource())) {
+            for (int batch = 0; batch < QueueVacuum.EVERY / 500; batch++) {
+                List<NewMessage> messages = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    messages.add(message("m-" + batch + "-" + i, 5, 1_000, sub));
+                }
+                vacuuming.write(messages, List.of());
+                BatchOutcome done = new BatchOutcome();
+                vacuuming.fetchDue(sub.id(), 2_000, 0, 500, false).forEach(done::delivered);
+                vacuuming.write(List.of(), List.of(new Acknowledgement(sub.id(), done, 2_000)));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> vacuuming.vacuums() >= 1);
+        }
+        // a fetch from the head of the drained queue reads a page or two, not 10,000 dead entries (without the
+        // vacuum: 60 pages and more)
+        String fetch = plan("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)", QueueStatements.FETCH, sub.id(), 5, 2_000, 0, 100);
+        String execution = fetch.substring(0, fetch.indexOf("Planning"));
+        int pages = Pattern.compile("shared hit=(\\d+)").matcher(execution).results()
+                .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0);
+        assertTrue(pages <= 4, "FETCH read " + pages + " pages:\n" + fetch);
     }
 
     /**
@@ -102,10 +134,14 @@ class PostgresStoreTest extends StoreTest {
 
     /** PostgreSQL's plan for a statement of the queue, its parameters written in. */
     private String plan(String sql, Object... parameters) {
+        return plan("EXPLAIN", sql, parameters);
+    }
+
+    private String plan(String explain, String sql, Object... parameters) {
         String literal = sql;
         for (Object p : parameters) {
             literal = literal.replaceFirst("\\?", p.toString());
         }
-        return db.query("EXPLAIN " + literal).stream().map(r -> r.get(0)).collect(Collectors.joining("\n"));
+        return db.query(explain + " " + literal).stream().map(r -> r.get(0)).collect(Collectors.joining("\n"));
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
+import javax.sql.DataSource;
 
 import org.apache.commons.dbcp2.BasicDataSource;
 
@@ -96,6 +97,11 @@ public final class TestDatabase implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** The pool the persistence unit is made on. */
+    public DataSource dataSource() {
+        return pool;
     }
 
     public DatabaseSettings settings() {
