@@ -25,6 +25,8 @@ final class Bench {
     static final long ROUND_MS = QUICK ? 2_000 : 5_000;
     /** How long each load level of the end-to-end latency scenario is sustained. */
     static final long SUSTAIN_MS = QUICK ? 5_000 : 30_000;
+    /** How long Courier's durable path runs, unmeasured, before its figures. */
+    static final long WARM_UP_MS = QUICK ? 15_000 : 30_000;
     static final int BACKLOG = QUICK ? 100_000 : 1_000_000;
     /** Messages of the sustained run through one subscription. */
     static final int SUSTAINED = QUICK ? 100_000 : 2_000_000;

@@ -48,6 +48,7 @@ public class CourierPostgresBenchIT extends CourierBenchIT {
     @Override
     @Test
     public void scenarios() throws Exception {
+        run("warmUp", this::warmUp);
         run("durable", this::durable);
         run("sustained", this::sustained);
         run("backlog", this::backlog);
