@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * database needs it ({@link Dialect#vacuumQueue}). Every delivery acknowledged is a row deleted; until a vacuum
  * removes its index entry, each walk of the queue index steps over it: the fetch from the head of the queue, the
  * newest pending delivery of a drained queue, the next retry. Autovacuum looks at a database once a minute
- * ({@code autovacuum_naptime}); at a few thousand acknowledgements a second, a minute's dead entries made each
+ * ({@code autovacuum_naptime}); at a few thousand acknowledgements a second, a minute's dead entries make each
  * fetch cost milliseconds of the server's time (measured: a fetch of 100 behind 100k deleted rows read 607 pages
- * and took 2 ms, against 0.1 ms on a vacuumed table), and the rate fell by half from one minute to the next.
+ * and took 2 ms; after a vacuum, a page or two). Before this, the durable benchmark on PostgreSQL run twice in one
+ * Karaf gave 8 publishers about half the rate the second time; with it, more.
  */
 final class QueueVacuum implements AutoCloseable {
 
@@ -52,7 +54,7 @@ final class QueueVacuum implements AutoCloseable {
             deleted.set(0);
             try {
                 thread.execute(this::vacuum);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
+            } catch (RejectedExecutionException closed) {
                 running.set(false);
             }
         }
