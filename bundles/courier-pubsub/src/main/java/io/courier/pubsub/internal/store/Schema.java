@@ -31,6 +31,8 @@ public final class Schema {
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
+    /** The unique constraint on a message's public id: the store tells a taken id by its name in the error. */
+    static final String MESSAGE_ID_UNIQUE = "U_CRR_SSG_MSGID";
 
     private Schema() {
     }
@@ -54,7 +56,7 @@ public final class Schema {
                         + " TOPICID BIGINT NOT NULL, DATA " + d.textType() + " NOT NULL, MIMETYPE VARCHAR(200) NOT NULL,"
                         + " PRIORITY INTEGER NOT NULL, CORRELATIONID VARCHAR(200) NOT NULL, INREPLYTO VARCHAR(200),"
                         + " EXTCLIENTID VARCHAR(200), PUBLISHER VARCHAR(200), PUBLISHEDAT BIGINT NOT NULL,"
-                        + " EXPIRESAT BIGINT NOT NULL, CONSTRAINT U_CRR_SSG_MSGID UNIQUE (MSGID)", TableUse.QUEUE),
+                        + " EXPIRESAT BIGINT NOT NULL, CONSTRAINT " + MESSAGE_ID_UNIQUE + " UNIQUE (MSGID)", TableUse.QUEUE),
                 d.createTable("COURIER_DELIVERY", "ID BIGINT NOT NULL PRIMARY KEY, MESSAGE_ID BIGINT NOT NULL,"
                         + " SUBSCRIPTIONID BIGINT NOT NULL, STATE VARCHAR(8) NOT NULL, PRIORITY INTEGER NOT NULL,"
                         + " ATTEMPTS INTEGER NOT NULL, NEXTATTEMPTAT BIGINT NOT NULL, LASTATTEMPTAT BIGINT,"

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -135,19 +136,27 @@ public class Store implements AutoCloseable {
             return;
         }
         Tallies.Unwritten gathered = new Tallies.Unwritten();
-        depths.change(change -> inConnection((em, c) -> {
-            if (!messages.isEmpty()) {
-                checkIdsAreFree(em, messages);
-                OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
-                queue.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
-                messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
-                gathered.published(messages);
+        try {
+            depths.change(change -> inConnection((em, c) -> {
+                if (!messages.isEmpty()) {
+                    checkIdsAreFree(em, messages);
+                    OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
+                    queue.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
+                    messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
+                    gathered.published(messages);
+                }
+                if (!acknowledgements.isEmpty()) {
+                    queue.complete(c, acknowledgements, change, gathered);
+                }
+                return null;
+            }));
+        } catch (PersistenceException e) {
+            if (messageIdTaken(e)) {
+                // stored by another transaction between the check and the insert (another node's publish)
+                throw new DuplicateMessageIdException(takenId(messages));
             }
-            if (!acknowledgements.isEmpty()) {
-                queue.complete(c, acknowledgements, change, gathered);
-            }
-            return null;
-        }));
+            throw e;
+        }
         tallies.add(gathered);
         if (vacuum != null) {
             vacuum.deleted(acknowledgements.stream().mapToLong(a -> a.outcome().delivered().size()
@@ -175,6 +184,25 @@ public class Store implements AutoCloseable {
     private static LongSupplier keys(OpenJPAEntityManager em, Class<?> entity) {
         Generator generator = em.getFieldGenerator(entity, "id");
         return () -> ((Number) generator.next()).longValue();
+    }
+
+    /** Whether the database refused an insert because a message id is taken: its unique constraint on MSGID. */
+    private static boolean messageIdTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState()) && sql.getMessage() != null
+                    && sql.getMessage().toUpperCase(Locale.ROOT).contains(Schema.MESSAGE_ID_UNIQUE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Which of these messages' ids is stored now: the first found, else the first one (it was, a moment ago). */
+    private String takenId(List<NewMessage> messages) {
+        List<String> ids = messages.stream().map(NewMessage::msgId).toList();
+        List<String> taken = inTransaction(em -> em.createQuery("SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN"
+                + " :ids", String.class).setParameter("ids", ids).getResultList());
+        return taken.isEmpty() ? ids.get(0) : taken.get(0);
     }
 
     private static void checkIdsAreFree(EntityManager em, List<NewMessage> messages) {
