@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 /**
  * A topic's last message and a subscription's delivered and expired counts and last delivery, gathered in memory
  * and written to their rows at most about once a second ({@link Store#flushTallies}), rather than by every commit.
- * Updated by every commit, one topic row and one subscription row took a write lock that every other commit
- * waited for, and two more statements per commit; rows that several writers, or several nodes, update at once are
- * what a database serializes on. The updates add to the row (counts) or keep the newest (last message), so writers
+ * Updated by every commit, they cost two more statements per commit and a lock on one topic row and one
+ * subscription row that any other writer's commit on the same topic or subscription would wait for: rows that
+ * several writers, or several nodes, update at once are what a database serializes on. The updates add to the row (counts) or keep the newest (last message), so writers
  * that flush their own tallies never overwrite each other's.
  * <p>
  * What a commit adds applies once it has committed. The views read the rows, then add what is not written yet,
