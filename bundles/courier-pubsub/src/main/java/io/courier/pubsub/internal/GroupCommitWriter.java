@@ -228,8 +228,7 @@ final class GroupCommitWriter {
         int answered = 0; // the publish calls of the last commit
         long talliesAt = System.nanoTime();
         while (running || !queue.isEmpty()) {
-            if (System.nanoTime() - talliesAt >= TimeUnit.MILLISECONDS.toNanos(TALLIES_MS)) {
-                flushTallies();
+            if (System.nanoTime() - talliesAt >= TimeUnit.MILLISECONDS.toNanos(TALLIES_MS) && flushTallies(false)) {
                 talliesAt = System.nanoTime();
             }
             try {
@@ -249,7 +248,7 @@ final class GroupCommitWriter {
             } catch (InterruptedException e) {
                 // interrupted while gathering: what the batch holds is still written, its callers answered
                 write(batch.pending);
-                flushTallies();
+                flushTallies(true);
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error e) { // an Error too (out of memory...): its callers hear of it, the writer goes on
@@ -259,22 +258,28 @@ final class GroupCommitWriter {
                 batch.clear();
             }
         }
-        flushTallies();
+        flushTallies(true);
     }
 
     /** Whether the last flush of tallies failed: said once, until one succeeds. Writer thread only. */
     private boolean talliesFailing;
 
-    private void flushTallies() {
+    /**
+     * Writes the gathered tallies; {@code wait}: even if a view is reading them (at stop), else only if none is, so
+     * that publishes never wait for a view. Returns whether it was done or tried, rather than put off.
+     */
+    private boolean flushTallies(boolean wait) {
         try {
-            store.flushTallies();
+            boolean done = store.flushTallies(wait);
             talliesFailing = false;
-        } catch (RuntimeException e) {
+            return done;
+        } catch (RuntimeException | Error e) { // the writer goes on whatever the flush met
             if (!talliesFailing) {
                 talliesFailing = true;
                 LOG.warn("The topics' last messages and the subscriptions' counts could not be written: {}; kept and"
                         + " tried again every {} ms (said once, until it succeeds)", rootMessage(e), TALLIES_MS);
             }
+            return true;
         }
     }
 

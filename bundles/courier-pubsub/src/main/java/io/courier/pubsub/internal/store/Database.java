@@ -25,6 +25,7 @@ public final class Database implements AutoCloseable {
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
     /** Where the dialect validates connections: how often the pool checks those it holds idle. */
     static final Duration VALIDATE_IDLE_EVERY = Duration.ofSeconds(1);
+    static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Dialect dialect;
     private final BasicDataSource pool;
@@ -92,6 +93,7 @@ public final class Database implements AutoCloseable {
             pool.setTestWhileIdle(true);
             pool.setDurationBetweenEvictionRuns(VALIDATE_IDLE_EVERY);
             pool.setNumTestsPerEvictionRun(MAX_CONNECTIONS);
+            pool.setValidationQueryTimeout(VALIDATE_TIMEOUT); // a half-open connection must not hold the evictor
         }
         return pool;
     }

@@ -172,9 +172,12 @@ public class Store implements AutoCloseable {
     /**
      * Writes the topics' last messages and the subscriptions' counts gathered since the last flush, in one
      * transaction (see {@link Tallies}); what fails to be written is written by the next flush.
+     *
+     * @param wait whether to wait for a view reading them meanwhile; if not, and one is, nothing is written
+     * @return whether the flush was done (false: put off, a view was reading)
      */
-    public void flushTallies() {
-        tallies.flush(gathered -> inConnection((em, c) -> {
+    public boolean flushTallies(boolean wait) {
+        return tallies.flush(wait, gathered -> inConnection((em, c) -> {
             queue.write(c, gathered);
             return null;
         }));

@@ -78,15 +78,23 @@ final class Tallies {
 
     /**
      * Writes what is gathered through {@code write} (one transaction); on failure, it stays gathered for the next
-     * flush. Flushes one at a time.
+     * flush (a commit whose answer was lost would then count twice: counts are figures for people, not messages).
+     * Flushes one at a time.
+     *
+     * @param wait whether to wait while a view reads; if not, and one is, nothing is written
+     * @return false if put off because a view was reading
      */
-    void flush(Consumer<Unwritten> write) {
-        flushing.lock();
+    boolean flush(boolean wait, Consumer<Unwritten> write) {
+        if (wait) {
+            flushing.lock();
+        } else if (!flushing.tryLock()) {
+            return false;
+        }
         try {
             Unwritten taken;
             synchronized (this) {
                 if (unwritten.isEmpty()) {
-                    return;
+                    return true;
                 }
                 taken = unwritten;
                 unwritten = new Unwritten();
@@ -97,6 +105,7 @@ final class Tallies {
                 add(taken);
                 throw e;
             }
+            return true;
         } finally {
             flushing.unlock();
         }

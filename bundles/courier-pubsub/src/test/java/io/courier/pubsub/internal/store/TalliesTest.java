@@ -2,6 +2,7 @@ package io.courier.pubsub.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,13 @@ class TalliesTest {
     @Test
     void aFailedFlushKeepsWhatItTookForTheNext() {
         tallies.add(done(7, 3, 100));
-        assertThrows(IllegalStateException.class, () -> tallies.flush(u -> {
+        assertThrows(IllegalStateException.class, () -> tallies.flush(true, u -> {
             throw new IllegalStateException("database down");
         }));
         tallies.add(done(7, 2, 200)); // gathered while the flush failed
 
         List<Tallies.Unwritten> written = new ArrayList<>();
-        tallies.flush(written::add);
+        tallies.flush(true, written::add);
 
         assertEquals(1, written.size());
         assertEquals(new Tallies.Done(5, 0, 200), written.get(0).doneBySubscription().get(7L));
@@ -43,9 +44,36 @@ class TalliesTest {
 
     @Test
     void aFlushWithNothingGatheredWritesNothing() {
-        tallies.flush(u -> {
+        tallies.flush(true, u -> {
             throw new AssertionError("nothing to write");
         });
+    }
+
+    @Test
+    void aFlushThatMustNotWaitIsPutOffWhileAViewReadsAndDoneAfter() throws Exception {
+        tallies.add(done(7, 1, 100));
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread view = new Thread(() -> tallies.read(() -> {
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0L;
+        }, (rows, u) -> rows));
+        view.start();
+        reading.await();
+        List<Tallies.Unwritten> written = new ArrayList<>();
+
+        assertEquals(false, tallies.flush(false, written::add), "put off while the view reads");
+        assertEquals(List.of(), written);
+
+        release.countDown();
+        view.join();
+        assertTrue(tallies.flush(false, written::add));
+        assertEquals(1, written.size());
     }
 
     @Test
@@ -56,7 +84,7 @@ class TalliesTest {
         tallies.add(u);
 
         List<Tallies.Unwritten> written = new ArrayList<>();
-        tallies.flush(written::add);
+        tallies.flush(true, written::add);
         assertEquals("b", written.get(0).lastByTopic().get(1L).msgId());
     }
 }
