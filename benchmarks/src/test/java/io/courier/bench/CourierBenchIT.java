@@ -234,11 +234,15 @@ public class CourierBenchIT {
             double[] publish = new double[Bench.ROUNDS];
             double[] e2e = new double[Bench.ROUNDS];
             double[][] lat = new double[4][Bench.ROUNDS];
+            double[][] cpu = new double[2][Bench.ROUNDS];
+            boolean countsPostgres = false;
             Latencies publishLatency = new Latencies(4_000_000);
             for (int r = -1; r < Bench.ROUNDS; r++) {
                 publishLatency.clear();
                 sink.reset();
                 AtomicLong sent = new AtomicLong();
+                CpuTime spent = CpuTime.start();
+                countsPostgres = spent.countsPostgres();
                 long start = System.nanoTime();
                 double rate = Load.flatOut(publishers, Bench.ROUND_MS, publishLatency, t -> {
                     pubsub.publish(SINK, Bench.data(System.nanoTime()));
@@ -252,6 +256,8 @@ public class CourierBenchIT {
                     lat[1][r] = publishLatency.percentileMs(99);
                     lat[2][r] = sink.latencies.percentileMs(50);
                     lat[3][r] = sink.latencies.percentileMs(99);
+                    cpu[0][r] = spent.jvmSince() / (double) sent.get();
+                    cpu[1][r] = spent.pgSince() / (double) sent.get();
                 }
             }
             String v = ".p" + publishers;
@@ -261,6 +267,10 @@ public class CourierBenchIT {
             Bench.record(figure("e2e" + v), "msgs/s", e2e);
             Bench.record(figure("e2e" + v + ".lat50"), "ms", lat[2]);
             Bench.record(figure("e2e" + v + ".lat99"), "ms", lat[3]);
+            Bench.record(figure("e2e" + v + ".cpu.jvm"), "µs/msg", cpu[0]);
+            if (countsPostgres) {
+                Bench.record(figure("e2e" + v + ".cpu.pg"), "µs/msg", cpu[1]);
+            }
             saturation = median(e2e);
         }
         return saturation;

@@ -42,7 +42,8 @@ public class CourierPostgresBenchIT extends CourierBenchIT {
         return OptionUtils.combine(super.config(),
                 editConfigurationFilePut(DATABASE_CFG, "url", url),
                 editConfigurationFilePut(DATABASE_CFG, "user", server.user()),
-                editConfigurationFilePut(DATABASE_CFG, "password", server.password()));
+                editConfigurationFilePut(DATABASE_CFG, "password", server.password()),
+                editConfigurationFilePut("etc/system.properties", CpuTime.PG_PID_PROPERTY, Long.toString(server.pid())));
     }
 
     @Override

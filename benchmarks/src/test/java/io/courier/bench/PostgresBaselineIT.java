@@ -29,10 +29,18 @@ import io.courier.testing.postgresql.PostgresServer;
  * single-row insert+commit from 1 and 8 threads, 100 rows per commit; rows per second;
  * <li>a queue in a table, as River and pgmq keep one, end to end: {@value #PUBLISHERS} publishers each inserting
  * and committing one row at a time (the 256-byte payload), {@value #CONSUMERS} consumers each claiming up to
- * {@value #BATCH} of the oldest rows at a time and deleting them in the same statement, which is its own
- * transaction ({@link #CLAIM}). A consumer claims again at once after a claim that found rows, and 1 ms after one
- * that found none. Messages per second from the round's first insert to the last consume, and insert-to-consume
- * latency (the insert time travels in the payload).
+ * {@value #BATCH} of the oldest rows at a time, each statement its own transaction. Two ways of consuming:
+ * <ul>
+ * <li>at least once, as Courier delivers ({@code pg.queue}): the claim gives the rows a lease ({@link #CLAIM},
+ * pgmq's {@code read} with its visibility timeout), and once they are consumed the consumer deletes them
+ * ({@link #DELETE}, pgmq's {@code delete}); a consumer that dies between the two leaves its rows to another once
+ * the lease ends;
+ * <li>at most once ({@code pg.queue.pop}): claim and delete in one statement ({@link #POP}, pgmq's {@code pop});
+ * a consumer that dies after it has lost its rows.
+ * </ul>
+ * A consumer claims again at once after a claim that found rows, and 1 ms after one that found none. Messages
+ * per second from the round's first insert to the last claim, insert-to-claim latency (the insert time travels
+ * in the payload), and the CPU time this JVM (publishers and consumers) and the server spent per message.
  * </ul>
  */
 public class PostgresBaselineIT {
@@ -41,9 +49,19 @@ public class PostgresBaselineIT {
     private static final int PUBLISHERS = 8;
     private static final int CONSUMERS = 2;
     private static final int BATCH = 100;
+    /**
+     * pgmq's read: the oldest rows no other consumer holds nor has a lease on, locked, leased for 30 s and returned
+     * in one statement.
+     */
+    static final String CLAIM = "WITH claimed AS (SELECT id FROM queue WHERE vt <= clock_timestamp() ORDER BY id"
+            + " LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) UPDATE queue q SET vt = clock_timestamp()"
+            + " + interval '30 seconds', read_ct = q.read_ct + 1 FROM claimed WHERE q.id = claimed.id"
+            + " RETURNING q.message, q.id";
+    /** pgmq's delete: the rows consumed, by id. */
+    static final String DELETE = "DELETE FROM queue WHERE id = ANY (?)";
     /** pgmq's pop: the oldest rows no other consumer holds, locked, deleted and returned in one statement. */
-    static final String CLAIM = "DELETE FROM queue WHERE id IN (SELECT id FROM queue ORDER BY id LIMIT " + BATCH
-            + " FOR UPDATE SKIP LOCKED) RETURNING message";
+    static final String POP = "DELETE FROM queue WHERE id IN (SELECT id FROM queue ORDER BY id LIMIT " + BATCH
+            + " FOR UPDATE SKIP LOCKED) RETURNING message, id";
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long DRAIN_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
 
@@ -58,7 +76,8 @@ public class PostgresBaselineIT {
             st.execute("CREATE TABLE msg (id BIGINT PRIMARY KEY, msg_id VARCHAR(64) NOT NULL, data TEXT NOT NULL,"
                     + " published BIGINT NOT NULL)");
             st.execute("CREATE TABLE queue (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-                    + " enqueued_at TIMESTAMPTZ NOT NULL DEFAULT now(), message TEXT NOT NULL)");
+                    + " enqueued_at TIMESTAMPTZ NOT NULL DEFAULT now(), vt TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                    + " read_ct INTEGER NOT NULL DEFAULT 0, message TEXT NOT NULL)");
             try (ResultSet rs = st.executeQuery("SELECT 'PostgreSQL ' || current_setting('server_version')"
                     + " || ', private server with default settings: fsync ' || current_setting('fsync')"
                     + " || ', synchronous_commit ' || current_setting('synchronous_commit')"
@@ -81,12 +100,14 @@ public class PostgresBaselineIT {
         JdbcCommits.measure("pg.jdbc.commit1.t1", 1, 1, PostgresBaselineIT::connect);
         JdbcCommits.measure("pg.jdbc.commit1.t8", 8, 1, PostgresBaselineIT::connect);
         JdbcCommits.measure("pg.jdbc.commit100.t1", 1, 100, PostgresBaselineIT::connect);
-        queue();
+        queue("pg.queue.e2e.p8", true);
+        queue("pg.queue.pop.e2e.p8", false);
     }
 
-    private static void queue() throws Exception {
+    /** The queue end to end; {@code atLeastOnce}: claim with a lease then delete, else pop. */
+    private static void queue(String figure, boolean atLeastOnce) throws Exception {
         List<Connection> publishers = new ArrayList<>();
-        try (Consumers consumers = new Consumers()) {
+        try (Consumers consumers = new Consumers(atLeastOnce)) {
             PreparedStatement[] inserts = new PreparedStatement[PUBLISHERS];
             for (int i = 0; i < PUBLISHERS; i++) {
                 Connection c = connect();
@@ -97,9 +118,11 @@ public class PostgresBaselineIT {
             double[] e2e = new double[Bench.ROUNDS];
             double[] lat50 = new double[Bench.ROUNDS];
             double[] lat99 = new double[Bench.ROUNDS];
+            double[][] cpu = new double[2][Bench.ROUNDS];
             for (int r = -1; r < Bench.ROUNDS; r++) {
                 consumers.reset();
                 AtomicLong sent = new AtomicLong();
+                CpuTime spent = CpuTime.start(server.pid());
                 long start = System.nanoTime();
                 Load.flatOut(PUBLISHERS, Bench.ROUND_MS, null, t -> {
                     inserts[t].setString(1, Bench.payload(System.nanoTime()));
@@ -112,11 +135,15 @@ public class PostgresBaselineIT {
                     e2e[r] = sent.get() / ((last - start) / 1e9);
                     lat50[r] = consumers.latencies.percentileMs(50);
                     lat99[r] = consumers.latencies.percentileMs(99);
+                    cpu[0][r] = spent.jvmSince() / (double) sent.get();
+                    cpu[1][r] = spent.pgSince() / (double) sent.get();
                 }
             }
-            Bench.record("pg.queue.e2e.p8", "msgs/s", e2e);
-            Bench.record("pg.queue.e2e.p8.lat50", "ms", lat50);
-            Bench.record("pg.queue.e2e.p8.lat99", "ms", lat99);
+            Bench.record(figure, "msgs/s", e2e);
+            Bench.record(figure + ".lat50", "ms", lat50);
+            Bench.record(figure + ".lat99", "ms", lat99);
+            Bench.record(figure + ".cpu.jvm", "µs/msg", cpu[0]);
+            Bench.record(figure + ".cpu.pg", "µs/msg", cpu[1]);
         } finally {
             for (Connection c : publishers) {
                 c.close();
@@ -136,13 +163,14 @@ public class PostgresBaselineIT {
         private long lastConsumedAt;
         private Exception failure;
 
-        Consumers() throws SQLException {
+        Consumers(boolean atLeastOnce) throws SQLException {
             try {
                 for (int i = 0; i < CONSUMERS; i++) {
                     Connection c = connect();
                     connections.add(c);
-                    PreparedStatement claim = c.prepareStatement(CLAIM);
-                    Thread t = new Thread(() -> consume(claim), "bench-consumer-" + i);
+                    PreparedStatement claim = c.prepareStatement(atLeastOnce ? CLAIM : POP);
+                    PreparedStatement delete = atLeastOnce ? c.prepareStatement(DELETE) : null;
+                    Thread t = new Thread(() -> consume(claim, delete), "bench-consumer-" + i);
                     threads.add(t);
                     t.start();
                 }
@@ -152,23 +180,29 @@ public class PostgresBaselineIT {
             }
         }
 
-        private void consume(PreparedStatement claim) {
+        /** Claims and consumes; {@code delete}, if not null, deletes what was claimed once it is consumed. */
+        private void consume(PreparedStatement claim, PreparedStatement delete) {
             try {
+                List<Long> ids = new ArrayList<>(BATCH);
                 while (running) {
-                    int rows = 0;
+                    ids.clear();
                     long now;
                     try (ResultSet rs = claim.executeQuery()) {
                         now = System.nanoTime();
                         while (rs.next()) {
                             latencies.add(now - Bench.sentAt(rs.getString(1)));
-                            rows++;
+                            ids.add(rs.getLong(2));
                         }
                     }
-                    if (rows == 0) {
+                    if (ids.isEmpty()) {
                         LockSupport.parkNanos(IDLE_POLL_NANOS);
-                    } else {
-                        consumed(rows, now);
+                        continue;
                     }
+                    if (delete != null) {
+                        delete.setArray(1, delete.getConnection().createArrayOf("bigint", ids.toArray()));
+                        delete.executeUpdate();
+                    }
+                    consumed(ids.size(), now);
                 }
             } catch (SQLException | RuntimeException e) {
                 failed(e);

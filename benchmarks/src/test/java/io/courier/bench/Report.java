@@ -76,7 +76,10 @@ public final class Report {
         WHAT.put("courier.restart", "Courier: restart of core and pub/sub with the backlog stored");
         WHAT.put("courier.topics", "Courier: the topics view (every topic's depth), per call, with the backlog stored");
         WHAT.put("queue.e2e", "JDBC: a queue table, 8 publishers inserting and committing a row each, 2 consumers"
-                + " claiming 100 at a time (DELETE ... FOR UPDATE SKIP LOCKED RETURNING), insert to consume");
+                + " claiming 100 at a time with a lease (UPDATE ... FOR UPDATE SKIP LOCKED RETURNING, pgmq's read) and"
+                + " deleting them once consumed: at least once, insert to claim");
+        WHAT.put("queue.pop.e2e", "JDBC: the same queue consumed at most once: claim and delete in one statement"
+                + " (DELETE ... FOR UPDATE SKIP LOCKED RETURNING, pgmq's pop)");
         WHAT.put("courier.sweep", "Courier's store: one delivery sweep over 100 subscriptions, one of them holding the"
                 + " backlog (harness JVM, HSQLDB file database)");
     }
@@ -146,7 +149,8 @@ public final class Report {
         target(md, f, "sweep flat: with the " + biggest + " backlog ≤ 1.5x with 10k (lower is better)",
                 "courier.sweep.backlog10k", "courier.sweep.backlog" + biggest, 1 / 1.5);
         target(md, f, "PostgreSQL: 8-publisher durable end to end ≥ 1.5x the SKIP LOCKED queue's end to end (plain JDBC,"
-                + " 8 publishers, 2 consumers)", "pg.courier.e2e.p8", "pg.queue.e2e.p8", 1.5);
+                + " 8 publishers, 2 consumers, at least once: claim with a lease, delete when consumed)",
+                "pg.courier.e2e.p8", "pg.queue.e2e.p8", 1.5);
         target(md, f, "PostgreSQL: 8-publisher durable end to end ≥ 0.75x plain JDBC's 8-thread per-commit limit",
                 "pg.courier.e2e.p8", "pg.jdbc.commit1.t8", 0.75);
         target(md, f, "PostgreSQL: a sustained run through one subscription (" + (quick ? "100k" : "2M")
@@ -156,6 +160,7 @@ public final class Report {
                 + " The rows that start with PostgreSQL compare Courier with its store on PostgreSQL and baselines on the"
                 + " same PostgreSQL server; the others are on HSQLDB, Courier's embedded default.\n\n");
 
+        cpu(md, f);
         md.append("## Every figure\n\n| figure | what | unit | median | min | max | rounds |\n|---|---|---|---:|---:|---:|---:|\n");
         for (Figure x : f.values()) {
             md.append("| `").append(x.key()).append("` | ").append(what(x.key())).append(" | ").append(x.unit())
@@ -163,11 +168,37 @@ public final class Report {
                     .append(num(x.max())).append(" | ").append(x.rounds().length).append(" |\n");
         }
         md.append("\n`.lat50`/`.lat99`/`.latMax`: latency percentiles (publish: the call; e2e and load: publish to"
-                + " handle; Artemis: send to consume; queue: insert to consume). `.p1`/`.p8`: publishers or producers;"
+                + " handle; Artemis: send to consume; queue: insert to claim). `.cpu.jvm`/`.cpu.pg`: CPU time per"
+                + " message of the JVM and of the PostgreSQL server. `.p1`/`.p8`: publishers or producers;"
                 + " `.t1`/`.t8`: threads. `pg.`: on PostgreSQL (Courier's store, or the plain JDBC baselines), on one"
                 + " private server; the other Courier and JDBC figures are on HSQLDB.\n\n");
         md.append("![End-to-end rate and latency](results.png)\n");
         return md.toString();
+    }
+
+    /**
+     * The CPU time per message of each end-to-end figure that has one: the figure's JVM (Courier's, or the
+     * baseline's publishers and consumers) and the PostgreSQL server.
+     */
+    private static void cpu(StringBuilder md, Map<String, Figure> f) {
+        List<String> measured = f.keySet().stream().filter(k -> k.endsWith(".cpu.jvm"))
+                .map(k -> k.substring(0, k.length() - ".cpu.jvm".length())).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        md.append("## CPU per message\n\nThe machine's cores are shared by the JVM, PostgreSQL and whatever else runs,"
+                + " so a rate says how they were shared as much as what a message costs; the CPU time each process spent"
+                + " per message (from /proc, medians of the rounds) says what it costs. JVM: Courier's (with its"
+                + " publishers and the service), or the baseline's publishers and consumers.\n\n"
+                + "| end to end | msgs/s | JVM µs/msg | PostgreSQL µs/msg | total µs/msg |\n|---|---:|---:|---:|---:|\n");
+        for (String k : measured) {
+            double jvm = f.get(k + ".cpu.jvm").median();
+            Figure pg = f.get(k + ".cpu.pg");
+            md.append("| `").append(k).append("` | ").append(f.containsKey(k) ? num(f.get(k).median()) : "-")
+                    .append(" | ").append(num(jvm)).append(" | ").append(pg == null ? "-" : num(pg.median()))
+                    .append(" | ").append(num(jvm + (pg == null ? 0 : pg.median()))).append(" |\n");
+        }
+        md.append('\n');
     }
 
     private static void target(StringBuilder md, Map<String, Figure> f, String what, String key, String base,
@@ -228,7 +259,7 @@ public final class Report {
                 { "JDBC 8 threads", "jdbc.commit1.t8" }, { "JDBC 100 rows/commit", "jdbc.commit100.t1" },
                 { "PG: Courier 1 publisher", "pg.courier.e2e.p1" }, { "PG: Courier 8 publishers", "pg.courier.e2e.p8" },
                 { "PG: Courier batch of 100", "pg.courier.publishBatch100.p1" },
-                { "PG: SKIP LOCKED queue", "pg.queue.e2e.p8" }, { "PG: JDBC 1 thread", "pg.jdbc.commit1.t1" },
+                { "PG: SKIP LOCKED queue", "pg.queue.e2e.p8" }, { "PG: queue, pop", "pg.queue.pop.e2e.p8" }, { "PG: JDBC 1 thread", "pg.jdbc.commit1.t1" },
                 { "PG: JDBC 8 threads", "pg.jdbc.commit1.t8" }, { "PG: JDBC 100 rows/commit", "pg.jdbc.commit100.t1" } };
         for (String[] r : rateFigures) {
             if (f.containsKey(r[1])) {
