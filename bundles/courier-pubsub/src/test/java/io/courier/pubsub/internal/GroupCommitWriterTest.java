@@ -125,7 +125,7 @@ class GroupCommitWriterTest {
     }
 
     private List<String> storedIds() {
-        return db.query("SELECT MSGID FROM COURIER_MESSAGE").stream().map(r -> r.get(0)).toList();
+        return db.storedMsgIds();
     }
 
     /** Publishes on a thread of its own; the future ends when store() returns or throws. */

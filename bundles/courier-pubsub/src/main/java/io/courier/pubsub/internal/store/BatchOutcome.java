@@ -6,8 +6,15 @@ import java.util.List;
 /** What happened to the deliveries of one batch, recorded by {@link Store#write}. */
 public final class BatchOutcome {
 
-    /** A delivery that is done with (delivered or expired), and its message's key. */
-    public record Done(long deliveryId, long messageSeq) {
+    /**
+     * A delivery that is done with (delivered or expired), its message's key, and whether the message has a row of
+     * its own (see {@link DueDelivery}).
+     */
+    public record Done(long deliveryId, long messageSeq, boolean messageRow) {
+
+        Done(DueDelivery d) {
+            this(d.deliveryId(), d.messageSeq(), d.messageRow());
+        }
     }
 
     /** A failed attempt: the delivery's new attempt count, when to try again, or dead. */
@@ -19,11 +26,11 @@ public final class BatchOutcome {
     private final List<Failure> failed = new ArrayList<>();
 
     public void delivered(DueDelivery d) {
-        delivered.add(new Done(d.deliveryId(), d.messageSeq()));
+        delivered.add(new Done(d));
     }
 
     public void expired(DueDelivery d) {
-        expired.add(new Done(d.deliveryId(), d.messageSeq()));
+        expired.add(new Done(d));
     }
 
     public void failed(Failure failure) {

@@ -14,7 +14,11 @@ import javax.persistence.Table;
 
 /**
  * One message waiting for one subscription. Priority is copied from the message so that the delivery query
- * (subscription, state, priority, message) walks one index in order.
+ * (subscription, state, priority, message) walks one index in order. A message published to a topic with one
+ * subscription is kept in the delivery's own row, its key (from the messages' sequence) in {@code MESSAGE_ID} with
+ * no message row for it: {@link #getMessage()} is null then, and the message's columns here are set. A message
+ * with several deliveries, or from before version 2 of the schema, has its row, which its deliveries share; their
+ * message columns here are empty.
  */
 @Entity
 @Table(name = "COURIER_DELIVERY", indexes = {
@@ -37,7 +41,8 @@ public class DeliveryEntity {
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "CourierDeliveryIds")
     private long id;
 
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    /** Read it fetched by a left join: a key with no message row behind it is the message kept here. */
+    @ManyToOne(fetch = FetchType.LAZY)
     @JoinColumn(name = "MESSAGE_ID", nullable = false)
     private MessageEntity message;
 
@@ -65,15 +70,36 @@ public class DeliveryEntity {
     @Column(length = MAX_ERROR_CHARS)
     private String lastError;
 
-    protected DeliveryEntity() {
-    }
+    // the message kept in this row, if it has no row of its own (see MessageEntity for what each holds)
 
-    public DeliveryEntity(MessageEntity message, long subscriptionId, long nextAttemptAt) {
-        this.message = message;
-        this.subscriptionId = subscriptionId;
-        this.state = PENDING;
-        this.priority = message.getPriority();
-        this.nextAttemptAt = nextAttemptAt;
+    @Column(unique = true, length = 200)
+    private String msgId;
+
+    private Long topicId;
+
+    @Column(length = MessageEntity.MAX_DATA_CHARS)
+    private String data;
+
+    @Column(length = 200)
+    private String mimeType;
+
+    @Column(length = 200)
+    private String correlationId;
+
+    @Column(length = 200)
+    private String inReplyTo;
+
+    @Column(length = 200)
+    private String extClientId;
+
+    @Column(length = 200)
+    private String publisher;
+
+    private Long publishedAt;
+
+    private Long expiresAt;
+
+    protected DeliveryEntity() {
     }
 
     public long getId() {
@@ -110,5 +136,49 @@ public class DeliveryEntity {
 
     public String getLastError() {
         return lastError;
+    }
+
+    public long getMessageId() {
+        return messageId;
+    }
+
+    public String getMsgId() {
+        return msgId;
+    }
+
+    public long getTopicId() {
+        return topicId;
+    }
+
+    public String getData() {
+        return data;
+    }
+
+    public String getMimeType() {
+        return mimeType;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public String getInReplyTo() {
+        return inReplyTo;
+    }
+
+    public String getExtClientId() {
+        return extClientId;
+    }
+
+    public String getPublisher() {
+        return publisher;
+    }
+
+    public long getPublishedAt() {
+        return publishedAt;
+    }
+
+    public long getExpiresAt() {
+        return expiresAt;
     }
 }

@@ -1,15 +1,26 @@
 package io.courier.pubsub.internal.store;
 
-/** A delivery with its message, detached from the database. {@code expiresAt} is 0 for never. */
+/**
+ * A delivery with its message, detached from the database. {@code expiresAt} is 0 for never. {@code messageRow}:
+ * whether the message has a row of its own, which the deliveries to its topic's subscriptions share, rather
+ * than being kept in the delivery's row (a topic with one subscription).
+ */
 public record DueDelivery(long deliveryId, long subscriptionId, String state, int attempts, long nextAttemptAt,
-        long lastAttemptAt, String lastError, long messageSeq, String msgId, long topicId, String data,
-        String mimeType, int priority, String correlationId, String inReplyTo, String extClientId, String publisher,
-        long publishedAt, long expiresAt) {
+        long lastAttemptAt, String lastError, long messageSeq, boolean messageRow, String msgId, long topicId,
+        String data, String mimeType, int priority, String correlationId, String inReplyTo, String extClientId,
+        String publisher, long publishedAt, long expiresAt) {
 
+    /** A delivery read through JPA, its message fetched with it (a left join: null if kept in the delivery's row). */
     static DueDelivery of(DeliveryEntity d) {
         MessageEntity m = d.getMessage();
+        if (m == null) {
+            return new DueDelivery(d.getId(), d.getSubscriptionId(), d.getState(), d.getAttempts(),
+                    d.getNextAttemptAt(), d.getLastAttemptAt(), d.getLastError(), d.getMessageId(), false, d.getMsgId(),
+                    d.getTopicId(), d.getData(), d.getMimeType(), d.getPriority(), d.getCorrelationId(),
+                    d.getInReplyTo(), d.getExtClientId(), d.getPublisher(), d.getPublishedAt(), d.getExpiresAt());
+        }
         return new DueDelivery(d.getId(), d.getSubscriptionId(), d.getState(), d.getAttempts(), d.getNextAttemptAt(),
-                d.getLastAttemptAt(), d.getLastError(), m.getId(), m.getMsgId(), m.getTopicId(), m.getData(),
+                d.getLastAttemptAt(), d.getLastError(), m.getId(), true, m.getMsgId(), m.getTopicId(), m.getData(),
                 m.getMimeType(), m.getPriority(), m.getCorrelationId(), m.getInReplyTo(), m.getExtClientId(),
                 m.getPublisher(), m.getPublishedAt(), m.getExpiresAt());
     }

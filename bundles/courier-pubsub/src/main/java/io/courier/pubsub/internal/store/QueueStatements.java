@@ -6,12 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The statements on the path every message takes: storing published messages with their deliveries, fetching
@@ -22,6 +24,12 @@ import java.util.function.LongSupplier;
  * per fetched batch (entity managers, entity states, statements built per call), which on two cores capped
  * publishing well below the rate the disk allows. Each statement here is standard SQL, and each reads rows
  * through the index its WHERE clause names.
+ * <p>
+ * A message published to a topic with one subscription, the common case (a service's own topic), is kept in its
+ * delivery's row: one row inserted and one deleted in its whole life, and a commit of such publishes and their
+ * acknowledgements is three statements (insert, delete, commit) where it was five. A message with several
+ * deliveries (a shared topic's) has a row of its own, which they share; the fetch reads either through a left
+ * join.
  */
 final class QueueStatements {
 
@@ -31,6 +39,11 @@ final class QueueStatements {
     private static final String INSERT_DELIVERY = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID, SUBSCRIPTIONID, STATE,"
             + " PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT) VALUES (?, ?, ?, '" + DeliveryEntity.PENDING
             + "', ?, 0, ?, 0)";
+    /** A delivery with its message in its row: INSERT_DELIVERY's columns, then INSERT_MESSAGE's but ID and PRIORITY. */
+    private static final String INSERT_DELIVERY_WITH_MESSAGE = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID,"
+            + " SUBSCRIPTIONID, STATE, PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT, MSGID, TOPICID, DATA, MIMETYPE,"
+            + " CORRELATIONID, INREPLYTO, EXTCLIENTID, PUBLISHER, PUBLISHEDAT, EXPIRESAT) VALUES (?, ?, ?, '"
+            + DeliveryEntity.PENDING + "', ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * The newest pending delivery of the highest priority below a bound, with its next attempt: the queue index
@@ -42,15 +55,24 @@ final class QueueStatements {
     /**
      * One priority of a subscription's queue in publish order, the queue index walked forwards. Due: the next
      * attempt has come, or the last attempt was made before the service registered (a new registration does
-     * not wait out the backoff of the previous one).
+     * not wait out the backoff of the previous one). The deliveries are chosen first, on their own, then joined to
+     * the message rows some of them share: a join over the whole query let PostgreSQL's planner walk another index
+     * of the deliveries and filter it, reading every other subscription's rows.
      */
     static final String FETCH = "SELECT d.ID, d.ATTEMPTS, d.NEXTATTEMPTAT, d.LASTATTEMPTAT, d.LASTERROR,"
-            + " m.ID, m.MSGID, m.TOPICID, m.DATA, m.MIMETYPE, m.PRIORITY, m.CORRELATIONID, m.INREPLYTO, m.EXTCLIENTID,"
-            + " m.PUBLISHER, m.PUBLISHEDAT, m.EXPIRESAT"
-            + " FROM COURIER_DELIVERY d JOIN COURIER_MESSAGE m ON m.ID = d.MESSAGE_ID"
-            + " WHERE d.SUBSCRIPTIONID = ? AND d.STATE = '" + DeliveryEntity.PENDING + "' AND d.PRIORITY = ?"
-            + " AND (d.NEXTATTEMPTAT <= ? OR d.LASTATTEMPTAT < ?)"
-            + " ORDER BY d.SUBSCRIPTIONID, d.STATE, d.PRIORITY, d.MESSAGE_ID FETCH FIRST ? ROWS ONLY";
+            + " d.MESSAGE_ID, m.ID, " + messageColumns("MSGID", "TOPICID", "DATA", "MIMETYPE") + ", d.PRIORITY, "
+            + messageColumns("CORRELATIONID", "INREPLYTO", "EXTCLIENTID", "PUBLISHER", "PUBLISHEDAT", "EXPIRESAT")
+            + " FROM (SELECT * FROM COURIER_DELIVERY"
+            + " WHERE SUBSCRIPTIONID = ? AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY = ?"
+            + " AND (NEXTATTEMPTAT <= ? OR LASTATTEMPTAT < ?)"
+            + " ORDER BY SUBSCRIPTIONID, STATE, PRIORITY, MESSAGE_ID FETCH FIRST ? ROWS ONLY) d"
+            + " LEFT JOIN COURIER_MESSAGE m ON m.ID = d.MESSAGE_ID ORDER BY d.MESSAGE_ID";
+
+    /** Each column from the message's row if it has one, else from the delivery's (the other side is empty). */
+    private static String messageColumns(String... columns) {
+        return Arrays.stream(columns).map(c -> "COALESCE(m." + c + ", d." + c + ")")
+                .collect(Collectors.joining(", "));
+    }
 
     private static final String NEXT_ATTEMPT = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
             + " AND STATE = '" + DeliveryEntity.PENDING + "'";
@@ -76,15 +98,54 @@ final class QueueStatements {
         this.statements = statements;
     }
 
-    /** Inserts the messages, then their deliveries, each kind as one JDBC batch. */
+    /**
+     * Inserts the messages: those for one subscription as deliveries that hold them, the others as message rows
+     * and their deliveries; each kind of row as one JDBC batch. Keys are taken in the messages' order, whichever
+     * table they go to: publish order.
+     */
     void insert(Connection c, List<NewMessage> messages, LongSupplier messageKeys, LongSupplier deliveryKeys)
             throws SQLException {
         long[] keys = new long[messages.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = messageKeys.getAsLong();
+        }
+        List<Integer> inDelivery = new ArrayList<>();
+        List<Integer> withRow = new ArrayList<>();
+        for (int i = 0; i < keys.length; i++) {
+            (keptInDelivery(messages.get(i)) ? inDelivery : withRow).add(i);
+        }
+        if (!inDelivery.isEmpty()) {
+            try (KeptStatements.Use use = statements.prepare(c, INSERT_DELIVERY_WITH_MESSAGE)) {
+                PreparedStatement ps = use.statement();
+                for (int i : inDelivery) {
+                    NewMessage m = messages.get(i);
+                    ps.setLong(1, deliveryKeys.getAsLong());
+                    ps.setLong(2, keys[i]);
+                    ps.setLong(3, m.subscriptionIds().get(0));
+                    ps.setInt(4, m.priority());
+                    ps.setLong(5, m.publishedAt());
+                    ps.setString(6, m.msgId());
+                    ps.setLong(7, m.topicId());
+                    ps.setString(8, m.data());
+                    ps.setString(9, m.mimeType());
+                    ps.setString(10, m.correlationId());
+                    ps.setString(11, m.inReplyTo());
+                    ps.setString(12, m.extClientId());
+                    ps.setString(13, m.publisher());
+                    ps.setLong(14, m.publishedAt());
+                    ps.setLong(15, m.expiresAt());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (withRow.isEmpty()) {
+            return;
+        }
         try (KeptStatements.Use use = statements.prepare(c, INSERT_MESSAGE)) {
             PreparedStatement ps = use.statement();
-            for (int i = 0; i < keys.length; i++) {
+            for (int i : withRow) {
                 NewMessage m = messages.get(i);
-                keys[i] = messageKeys.getAsLong();
                 ps.setLong(1, keys[i]);
                 ps.setString(2, m.msgId());
                 ps.setLong(3, m.topicId());
@@ -101,10 +162,10 @@ final class QueueStatements {
             }
             ps.executeBatch();
         }
-        if (messages.stream().anyMatch(m -> !m.subscriptionIds().isEmpty())) {
+        if (withRow.stream().anyMatch(i -> !messages.get(i).subscriptionIds().isEmpty())) {
             try (KeptStatements.Use use = statements.prepare(c, INSERT_DELIVERY)) {
                 PreparedStatement ps = use.statement();
-                for (int i = 0; i < keys.length; i++) {
+                for (int i : withRow) {
                     NewMessage m = messages.get(i);
                     for (long subscriptionId : m.subscriptionIds()) {
                         ps.setLong(1, deliveryKeys.getAsLong());
@@ -118,6 +179,11 @@ final class QueueStatements {
                 ps.executeBatch();
             }
         }
+    }
+
+    /** Whether a message is kept in its delivery's row: it has exactly one. */
+    static boolean keptInDelivery(NewMessage m) {
+        return m.subscriptionIds().size() == 1;
     }
 
     /** How many rows one statement of a batch reached: 0 or 1 here (a driver that does not say: 1). */
@@ -162,10 +228,12 @@ final class QueueStatements {
             ps.setInt(5, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rs.getLong(7);
+                    boolean messageRow = !rs.wasNull();
                     due.add(new DueDelivery(rs.getLong(1), subscriptionId, DeliveryEntity.PENDING, rs.getInt(2),
-                            rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getLong(8),
-                            rs.getString(9), rs.getString(10), rs.getInt(11), rs.getString(12), rs.getString(13),
-                            rs.getString(14), rs.getString(15), rs.getLong(16), rs.getLong(17)));
+                            rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6), messageRow, rs.getString(8),
+                            rs.getLong(9), rs.getString(10), rs.getString(11), rs.getInt(12), rs.getString(13),
+                            rs.getString(14), rs.getString(15), rs.getString(16), rs.getLong(17), rs.getLong(18)));
                 }
             }
         }
@@ -185,8 +253,8 @@ final class QueueStatements {
     }
 
     /**
-     * Records the outcomes of delivery batches: deliveries done with are deleted, then their messages once no
-     * delivery is left for them; failed deliveries get their next attempt or become dead. Each subscription's
+     * Records the outcomes of delivery batches: deliveries done with are deleted, then the message rows they
+     * shared once no delivery is left for them; failed deliveries get their next attempt or become dead. Each subscription's
      * deliveries done go to {@code tallies}, for its counts.
      */
     void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
@@ -209,7 +277,9 @@ final class QueueStatements {
                         for (BatchOutcome.Done d : done) {
                             ps.setLong(1, d.deliveryId());
                             ps.addBatch();
-                            messages.add(d.messageSeq());
+                            if (d.messageRow()) {
+                                messages.add(d.messageSeq());
+                            }
                             subscriptions.add(a.subscriptionId());
                         }
                     }
@@ -219,14 +289,16 @@ final class QueueStatements {
                     change.add(subscriptions.get(i), -reached(deleted[i]), 0);
                 }
             }
-            try (KeptStatements.Use use = statements.prepare(c, DELETE_MESSAGE_IF_DONE)) {
-                PreparedStatement ps = use.statement();
-                for (long message : messages) {
-                    ps.setLong(1, message);
-                    ps.setLong(2, message);
-                    ps.addBatch();
+            if (!messages.isEmpty()) {
+                try (KeptStatements.Use use = statements.prepare(c, DELETE_MESSAGE_IF_DONE)) {
+                    PreparedStatement ps = use.statement();
+                    for (long message : messages) {
+                        ps.setLong(1, message);
+                        ps.setLong(2, message);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
             }
         }
         if (acknowledgements.stream().anyMatch(a -> !a.outcome().failed().isEmpty())) {

@@ -27,12 +27,15 @@ public final class Schema {
     private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
 
     /** Each step's statements, in a dialect; step N brings the schema from version N-1 to N. */
-    private static final List<Function<Dialect, List<String>>> STEPS = List.of(Schema::tables);
+    private static final List<Function<Dialect, List<String>>> STEPS = List.of(Schema::tables,
+            Schema::messagesInDeliveries);
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
     /** The unique constraint on a message's public id: the store tells a taken id by its name in the error. */
     static final String MESSAGE_ID_UNIQUE = "U_CRR_SSG_MSGID";
+    /** The same on a message kept in its delivery's row (version 2). */
+    static final String DELIVERY_MESSAGE_ID_UNIQUE = "U_CRR_VRY_MSGID";
 
     private Schema() {
     }
@@ -68,12 +71,36 @@ public final class Schema {
     }
 
     /**
+     * Version 2: a message published to a topic with one subscription is kept in its delivery's row, with no row
+     * of its own (see {@link QueueStatements}): the columns it needs there, all empty on the deliveries of messages
+     * that have a row, which rows of earlier versions all do. Its public id is unique among deliveries as among
+     * messages.
+     */
+    private static List<String> messagesInDeliveries(Dialect d) {
+        return List.of(addToDeliveries("MSGID VARCHAR(200)"), addToDeliveries("TOPICID BIGINT"),
+                addToDeliveries("DATA " + d.textType()), addToDeliveries("MIMETYPE VARCHAR(200)"),
+                addToDeliveries("CORRELATIONID VARCHAR(200)"), addToDeliveries("INREPLYTO VARCHAR(200)"),
+                addToDeliveries("EXTCLIENTID VARCHAR(200)"), addToDeliveries("PUBLISHER VARCHAR(200)"),
+                addToDeliveries("PUBLISHEDAT BIGINT"), addToDeliveries("EXPIRESAT BIGINT"),
+                "ALTER TABLE COURIER_DELIVERY ADD CONSTRAINT " + DELIVERY_MESSAGE_ID_UNIQUE + " UNIQUE (MSGID)");
+    }
+
+    private static String addToDeliveries(String column) {
+        return "ALTER TABLE COURIER_DELIVERY ADD COLUMN " + column;
+    }
+
+    /**
      * Brings the schema to {@link #VERSION}, in one transaction on a connection of its own (committed here), and
      * returns the version it was at.
      *
      * @throws IllegalStateException if the database was written by a newer Courier
      */
     public static int migrate(Connection c, Dialect dialect) throws SQLException {
+        return migrate(c, dialect, VERSION);
+    }
+
+    /** Brings the schema to version {@code upTo} (tests make databases of earlier versions with it). */
+    static int migrate(Connection c, Dialect dialect, int upTo) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
@@ -83,7 +110,7 @@ public final class Schema {
                 throw new IllegalStateException("The database's schema is at version " + found
                         + ", newer than this Courier's (" + VERSION + "): run the newer Courier, or another database");
             }
-            for (int step = found + 1; step <= VERSION; step++) {
+            for (int step = found + 1; step <= upTo; step++) {
                 LOG.info("Bringing Courier's tables to version {} of {}", step, VERSION);
                 for (String sql : STEPS.get(step - 1).apply(dialect)) {
                     st.execute(sql);

@@ -122,7 +122,8 @@ public class Store implements AutoCloseable {
     // ---- publish and acknowledge -----------------------------------------------------------------------
 
     /**
-     * Stores messages, with one delivery per subscription of their topic, and records the outcomes of delivery
+     * Stores messages, with one delivery per subscription of their topic (a message for one subscription in its
+     * delivery's row, see {@link QueueStatements}), and records the outcomes of delivery
      * batches, all in one transaction: one commit, one write to disk, for publishers and deliverers together. An
      * outcome deletes delivered and expired deliveries (with their message once no delivery is left) and gives
      * failed ones their next attempt or makes them dead. Each topic's last message and each subscription's counts
@@ -189,12 +190,14 @@ public class Store implements AutoCloseable {
         return () -> ((Number) generator.next()).longValue();
     }
 
-    /** Whether the database refused an insert because a message id is taken: its unique constraint on MSGID. */
+    /** Whether the database refused an insert because a message id is taken: a unique constraint on MSGID. */
     private static boolean messageIdTaken(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState()) && sql.getMessage() != null
-                    && sql.getMessage().toUpperCase(Locale.ROOT).contains(Schema.MESSAGE_ID_UNIQUE)) {
-                return true;
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState()) && sql.getMessage() != null) {
+                String message = sql.getMessage().toUpperCase(Locale.ROOT);
+                if (message.contains(Schema.MESSAGE_ID_UNIQUE) || message.contains(Schema.DELIVERY_MESSAGE_ID_UNIQUE)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -203,9 +206,17 @@ public class Store implements AutoCloseable {
     /** Which of these messages' ids is stored now: the first found, else the first one (it was, a moment ago). */
     private String takenId(List<NewMessage> messages) {
         List<String> ids = messages.stream().map(NewMessage::msgId).toList();
-        List<String> taken = inTransaction(em -> em.createQuery("SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN"
-                + " :ids", String.class).setParameter("ids", ids).getResultList());
+        List<String> taken = inTransaction(em -> stored(em, ids));
         return taken.isEmpty() ? ids.get(0) : taken.get(0);
+    }
+
+    /** Which of these message ids are stored: in a message's row or a delivery's. */
+    private static List<String> stored(EntityManager em, Collection<String> ids) {
+        List<String> stored = new ArrayList<>(em.createQuery("SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN :ids",
+                String.class).setParameter("ids", ids).getResultList());
+        stored.addAll(em.createQuery("SELECT d.msgId FROM DeliveryEntity d WHERE d.msgId IN :ids", String.class)
+                .setParameter("ids", ids).getResultList());
+        return stored;
     }
 
     private static void checkIdsAreFree(EntityManager em, List<NewMessage> messages) {
@@ -218,8 +229,7 @@ public class Store implements AutoCloseable {
         if (chosen.isEmpty()) {
             return;
         }
-        List<String> taken = em.createQuery("SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN :ids", String.class)
-                .setParameter("ids", chosen).getResultList();
+        List<String> taken = stored(em, chosen);
         if (!taken.isEmpty()) {
             throw new DuplicateMessageIdException(taken.get(0));
         }
@@ -296,7 +306,8 @@ public class Store implements AutoCloseable {
             for (long subscriptionId : subscriptionIds) {
                 Query q = em.createQuery("UPDATE DeliveryEntity d SET d.state = :pending, d.attempts = 0,"
                         + " d.nextAttemptAt = :now WHERE d.subscriptionId = :s AND d.state = :dead" + (msgId == null
-                                ? "" : " AND d.message.id IN (SELECT m.id FROM MessageEntity m WHERE m.msgId = :id)"))
+                                ? "" : " AND (d.msgId = :id OR d.message.id IN (SELECT m.id FROM MessageEntity m"
+                                        + " WHERE m.msgId = :id))"))
                         .setParameter("pending", DeliveryEntity.PENDING).setParameter("dead", DeliveryEntity.DEAD)
                         .setParameter("now", now).setParameter("s", subscriptionId);
                 if (msgId != null) {
@@ -350,9 +361,15 @@ public class Store implements AutoCloseable {
 
     /** A stored message by its public id, with its deliveries, if it is still stored. */
     public List<DueDelivery> deliveriesOf(String msgId) {
-        return inTransaction(em -> em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
-                + " WHERE d.message.msgId = :id ORDER BY d.subscriptionId", DeliveryEntity.class)
-                .setParameter("id", msgId).getResultList().stream().map(DueDelivery::of).toList());
+        return inTransaction(em -> {
+            List<DeliveryEntity> found = em.createQuery("SELECT d FROM DeliveryEntity d LEFT JOIN FETCH d.message"
+                    + " WHERE d.msgId = :id", DeliveryEntity.class).setParameter("id", msgId).getResultList();
+            if (found.isEmpty()) {
+                found = em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message WHERE d.message.msgId = :id"
+                        + " ORDER BY d.subscriptionId", DeliveryEntity.class).setParameter("id", msgId).getResultList();
+            }
+            return found.stream().map(DueDelivery::of).toList();
+        });
     }
 
     /** Pending and dead counts per subscription id (see {@link QueueDepths}). */
@@ -393,8 +410,8 @@ public class Store implements AutoCloseable {
         if (subscriptionIds.isEmpty()) {
             return List.of();
         }
-        return inTransaction(em -> em.createQuery("SELECT d FROM DeliveryEntity d JOIN FETCH d.message"
-                + " WHERE d.subscriptionId IN :s AND d.state = :state ORDER BY d.priority DESC, d.message.id ASC",
+        return inTransaction(em -> em.createQuery("SELECT d FROM DeliveryEntity d LEFT JOIN FETCH d.message"
+                + " WHERE d.subscriptionId IN :s AND d.state = :state ORDER BY d.priority DESC, d.messageId ASC",
                 DeliveryEntity.class).setParameter("s", subscriptionIds)
                 .setParameter("state", dead ? DeliveryEntity.DEAD : DeliveryEntity.PENDING)
                 .setFirstResult(offset).setMaxResults(limit).getResultList().stream().map(DueDelivery::of).toList());

@@ -2,6 +2,7 @@ package io.courier.pubsub.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -77,4 +78,19 @@ class HsqldbStoreTest extends StoreTest {
     }
 
     // ---- topics and subscriptions ----------------------------------------------------------------------
+
+    /**
+     * HSQLDB's plan for the fetch: the deliveries chosen by walking the queue index, in its order, as far as the
+     * limit (no sort of the subscription's whole queue), and the message rows some of them share read by key.
+     */
+    @Test
+    void theFetchWalksTheQueueIndexAndReadsMessageRowsByKey() {
+        String plan = db.query("EXPLAIN PLAN FOR " + QueueStatements.FETCH).toString().replaceAll("\\s+", " ");
+        String deliveries = plan.substring(plan.indexOf("SUBQUERIES"));
+        assertTrue(deliveries.contains("index=COURIER_DELIVERY_QUEUE") && deliveries.contains("uses index")
+                && deliveries.contains("limit="), "the deliveries through the queue index, in its order: " + plan);
+        String messages = plan.substring(plan.indexOf("table=COURIER_MESSAGE"), plan.indexOf("SUBQUERIES"));
+        assertTrue(messages.contains("access=INDEX PRED") && messages.contains("index=SYS_PK_"),
+                "the message rows by key: " + plan);
+    }
 }

@@ -45,7 +45,7 @@ class KeySequenceTest {
 
     /** The message ids in the order of their keys. */
     private static List<String> msgIdsByKey(TestDatabase db) {
-        return db.query("SELECT MSGID FROM COURIER_MESSAGE ORDER BY ID").stream().map(r -> r.get(0)).toList();
+        return db.storedMsgIds();
     }
 
     private static long value(TestDatabase db, String sql) {
@@ -106,13 +106,19 @@ class KeySequenceTest {
             try (Connection c = DriverManager.getConnection(db.url(), "SA", "")) {
                 c.setAutoCommit(false);
                 AtomicLong keys = new AtomicLong(1_000_000);
-                new QueueStatements(new KeptStatements()).insert(countingRuns(c, runs),
-                        new ArrayList<>(messages("t2-", 100, a, b)), keys::incrementAndGet, keys::incrementAndGet);
+                List<NewMessage> next = new ArrayList<>(messages("t2-", 100, a, b));
+                next.addAll(messages("o2-", 20, other));
+                new QueueStatements(new KeptStatements()).insert(countingRuns(c, runs), next, keys::incrementAndGet,
+                        keys::incrementAndGet);
                 c.commit();
             }
             assertEquals(1, runs.get("INSERT INTO COURIER_MESSAGE"), "one INSERT for the 100 messages: " + runs);
-            assertEquals(1, runs.get("INSERT INTO COURIER_DELIVERY"), "one INSERT for the 200 deliveries: " + runs);
-            assertEquals(220L, db.countMessages());
+            assertEquals(2, runs.get("INSERT INTO COURIER_DELIVERY"), "one INSERT for the 200 deliveries of the shared"
+                    + " topic's messages, one for the 20 deliveries holding their message: " + runs);
+            assertEquals(240L, db.countMessages());
+            assertEquals(100L, value(db, "SELECT COUNT(*) FROM COURIER_MESSAGE WHERE MSGID LIKE 't2-%'"));
+            assertEquals(0L, value(db, "SELECT COUNT(*) FROM COURIER_MESSAGE WHERE MSGID LIKE 'o%'"),
+                    "a message for one subscription has no row of its own");
         }
     }
 
@@ -219,7 +225,8 @@ class KeySequenceTest {
 
             // explicit keys went into the IDENTITY columns, above the stored ones
             assertEquals(List.of("old0", "old1", "old2", "new0", "new1", "new2"), msgIdsByKey(db));
-            assertTrue(value(db, "SELECT MIN(ID) FROM COURIER_MESSAGE WHERE MSGID LIKE 'new%'") > 5002);
+            // the new messages, each for one subscription, are kept in their deliveries' rows
+            assertTrue(value(db, "SELECT MIN(MESSAGE_ID) FROM COURIER_DELIVERY WHERE MSGID LIKE 'new%'") > 5002);
             assertTrue(value(db, "SELECT MIN(ID) FROM COURIER_DELIVERY WHERE ID NOT IN (9000, 9001, 9002)") > 9002);
             assertEquals("YES", db.value("SELECT IS_IDENTITY FROM INFORMATION_SCHEMA.COLUMNS"
                     + " WHERE TABLE_NAME = 'COURIER_MESSAGE' AND COLUMN_NAME = 'ID'"));

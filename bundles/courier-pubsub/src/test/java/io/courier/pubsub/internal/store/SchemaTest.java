@@ -1,6 +1,7 @@
 package io.courier.pubsub.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,6 +27,10 @@ import javax.persistence.Persistence;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.courier.pubsub.internal.store.TestDatabase.Kind;
 
 /** The schema's creation and upgrade: from a database of an earlier build, and by several processes at once. */
 class SchemaTest {
@@ -70,6 +75,77 @@ class SchemaTest {
             assertEquals(Schema.VERSION, rs.getInt(1));
             st.execute("SHUTDOWN");
         }
+    }
+
+    /**
+     * A database at version 1, holding pending and dead messages for one subscription and a shared topic's message
+     * (each in a message row, as version 1 kept every message), brought to the current version: what it held is
+     * delivered before what is published after, acknowledged, and retried by id as on the day it was stored; a new
+     * message for one subscription is kept in its delivery's row.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aVersion1DatabaseIsUpgradedAndWhatItHeldGoesOnAlongsideNewMessages(Kind kind) {
+        try (TestDatabase db = TestDatabase.of(kind)) {
+            assertEquals(0, db.migrate(1));
+            Store v1 = db.newStore(); // topics and subscriptions are as they were
+            SubscriptionRow svc = v1.ensureSubscriptions("svc", List.of("svc"), 1).get(0);
+            SubscriptionRow x = v1.ensureSubscriptions("x", List.of("/t"), 1).get(0);
+            SubscriptionRow y = v1.ensureSubscriptions("y", List.of("/t"), 1).get(0);
+            long pending = storeAsVersion1(db, "old-1", svc.topicId(), "PENDING", null, svc.id());
+            storeAsVersion1(db, "old-2", svc.topicId(), "DEAD", "boom", svc.id());
+            storeAsVersion1(db, "old-shared", x.topicId(), "PENDING", null, x.id(), y.id());
+
+            Store store = db.preparedStore();
+            assertEquals("2", db.value("SELECT VERSION FROM COURIER_SCHEMA"));
+            store.write(List.of(new NewMessage("new-1", false, svc.topicId(), List.of(svc.id()), "{\"n\":1}",
+                    "application/json", 5, "c-new", null, null, "pub", 3_000, 0)), List.of());
+            assertEquals(List.of("old-1", "old-2", "old-shared"),
+                    db.query("SELECT MSGID FROM COURIER_MESSAGE ORDER BY ID").stream().map(r -> r.get(0)).toList(),
+                    "the new message for one subscription has no row of its own");
+
+            List<DueDelivery> due = store.fetchDue(svc.id(), 5_000, 0, 10, false);
+            assertEquals(List.of("old-1", "new-1"), due.stream().map(DueDelivery::msgId).toList());
+            assertEquals(pending, due.get(0).messageSeq());
+            assertEquals("{\"old\":\"old-1\"}", due.get(0).data());
+            assertTrue(due.get(0).messageRow());
+            assertEquals("{\"n\":1}", due.get(1).data());
+            assertEquals("c-new", due.get(1).correlationId());
+            assertEquals("pub", due.get(1).publisher());
+            assertFalse(due.get(1).messageRow());
+            BatchOutcome done = new BatchOutcome();
+            due.forEach(done::delivered);
+            store.write(List.of(), List.of(new Acknowledgement(svc.id(), done, 5_000)));
+            assertEquals(List.of("old-2", "old-shared"), db.storedMsgIds());
+
+            assertEquals(1, store.retryDead(List.of(svc.id()), "old-2", 6_000));
+            assertEquals(List.of("old-2"), store.fetchDue(svc.id(), 6_000, 0, 10, false).stream()
+                    .map(DueDelivery::msgId).toList());
+
+            assertEquals(2, store.deliveriesOf("old-shared").size());
+            for (SubscriptionRow sub : List.of(x, y)) {
+                BatchOutcome shared = new BatchOutcome();
+                store.fetchDue(sub.id(), 5_000, 0, 10, false).forEach(shared::delivered);
+                store.write(List.of(), List.of(new Acknowledgement(sub.id(), shared, 5_000)));
+            }
+            assertEquals(List.of("old-2"), db.storedMsgIds(), "the shared message's row went with its last delivery");
+        }
+    }
+
+    /** A message as version 1 stored it: a message row, a delivery row per subscription; returns its key. */
+    private static long storeAsVersion1(TestDatabase db, String msgId, long topicId, String state, String error,
+            long... subscriptionIds) {
+        long key = db.nextValue(MessageEntity.ID_SEQUENCE);
+        db.execute("INSERT INTO COURIER_MESSAGE (ID, MSGID, TOPICID, DATA, MIMETYPE, PRIORITY, CORRELATIONID,"
+                + " PUBLISHEDAT, EXPIRESAT) VALUES (" + key + ", '" + msgId + "', " + topicId + ", '{\"old\":\"" + msgId
+                + "\"}', 'application/json', 5, 'c-" + msgId + "', 1000, 0)");
+        for (long sub : subscriptionIds) {
+            db.execute("INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID, SUBSCRIPTIONID, STATE, PRIORITY, ATTEMPTS,"
+                    + " NEXTATTEMPTAT, LASTATTEMPTAT, LASTERROR) VALUES (" + db.nextValue(DeliveryEntity.ID_SEQUENCE)
+                    + ", " + key + ", " + sub + ", '" + state + "', 5, 1, 1000, 0, "
+                    + (error == null ? "NULL" : "'" + error + "'") + ")");
+        }
+        return key;
     }
 
     /** Three nodes starting at once on one new PostgreSQL database: the schema is made once, none of them fails. */

@@ -59,8 +59,8 @@ abstract class StoreTest {
                 "reply-" + msgId.hashCode(), "client-" + msgId.hashCode(), "publisher-svc", publishedAt, expiresAt);
     }
 
-    private static NewMessage chosen(String msgId, SubscriptionRow sub) {
-        return message(msgId, true, 5, 1_000, 0, sub);
+    private static NewMessage chosen(String msgId, SubscriptionRow... subs) {
+        return message(msgId, true, 5, 1_000, 0, subs);
     }
 
     protected SubscriptionRow subscribe(String subscriber, String topic) {
@@ -298,8 +298,7 @@ abstract class StoreTest {
         complete(sub.id(), delivered(only(sub, "a")), 2_000);
 
         assertEquals(List.of("b"), due(sub, 2_000, false));
-        assertEquals(1, db.countMessages());
-        assertEquals("0", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE WHERE MSGID = 'a'"));
+        assertEquals(List.of("b"), db.storedMsgIds());
         SubscriptionStats s = stats(sub);
         assertEquals(1, s.delivered());
         assertEquals(0, s.expired());
@@ -499,6 +498,32 @@ abstract class StoreTest {
         assertEquals(1, db.countMessages(), "nothing of the refused batch is stored");
         insert(List.of(message("fresh-1", 5, 2_000, sub)));
         assertEquals(List.of("order-1", "fresh-1"), due(sub, 5_000, false), "the store goes on");
+    }
+
+    /**
+     * A message for one subscription is kept in its delivery's row, a shared topic's in a row of its own: one
+     * namespace of ids all the same, and each read the same way.
+     */
+    @Test
+    void anIdIsTakenWhereverItsMessageIsKept() {
+        SubscriptionRow solo = subscribe("svc", "svc");
+        SubscriptionRow a = subscribe("a", "/t");
+        SubscriptionRow b = subscribe("b", "/t");
+        insert(List.of(chosen("in-delivery", solo), chosen("own-row", a, b)));
+        assertEquals("1", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE"), "only the shared topic's message has a row");
+
+        assertEquals("in-delivery", assertThrows(DuplicateMessageIdException.class,
+                () -> insert(List.of(chosen("in-delivery", a, b)))).msgId());
+        assertEquals("own-row", assertThrows(DuplicateMessageIdException.class,
+                () -> insert(List.of(chosen("own-row", solo)))).msgId());
+        assertEquals(List.of("in-delivery", "own-row"), db.storedMsgIds());
+
+        DueDelivery kept = store.deliveriesOf("in-delivery").get(0);
+        assertEquals(List.of(solo.id(), "{\"id\":\"in-delivery\"}", "corr-" + "in-delivery".hashCode(),
+                "publisher-svc"), List.of(kept.subscriptionId(), kept.data(), kept.correlationId(), kept.publisher()));
+        assertEquals(List.of(a.id(), b.id()), store.deliveriesOf("own-row").stream().map(DueDelivery::subscriptionId)
+                .toList());
+        assertEquals(List.of(kept), store.browse(List.of(solo.id()), false, 0, 10), "browsing reads it the same");
     }
 
     @Test

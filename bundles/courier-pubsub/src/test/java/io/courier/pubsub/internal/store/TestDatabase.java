@@ -110,11 +110,22 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Brings the schema up to date, as the store's start does; returns the version it was at. */
     public int migrate() {
+        return migrate(Schema.VERSION);
+    }
+
+    /** Brings the schema to a version, perhaps an earlier one than this build's; returns the version it was at. */
+    public int migrate(int upTo) {
         try (Connection c = pool.getConnection()) {
-            return Schema.migrate(c, dialect);
+            return Schema.migrate(c, dialect, upTo);
         } catch (SQLException e) {
             throw new IllegalStateException("Schema: " + e.getMessage(), e);
         }
+    }
+
+    /** The next value of a key sequence. */
+    public long nextValue(String sequence) {
+        return Long.parseLong(value(dialect instanceof PostgresDialect ? "SELECT nextval('" + sequence + "')"
+                : "VALUES NEXT VALUE FOR " + sequence));
     }
 
     public Store newStore() {
@@ -169,9 +180,18 @@ public final class TestDatabase implements AutoCloseable {
         return rows.get(0).get(0);
     }
 
+    /** Every stored message's key and id: those with a row of their own, and those kept in their delivery's row. */
+    private static final String STORED_MESSAGES = "SELECT ID AS KEY, MSGID FROM COURIER_MESSAGE UNION ALL"
+            + " SELECT MESSAGE_ID, MSGID FROM COURIER_DELIVERY WHERE MSGID IS NOT NULL";
+
     /** How many messages are stored. */
     public long countMessages() {
-        return Long.parseLong(value("SELECT COUNT(*) FROM COURIER_MESSAGE"));
+        return Long.parseLong(value("SELECT COUNT(*) FROM (" + STORED_MESSAGES + ") s"));
+    }
+
+    /** The ids of the stored messages, in the order of their keys: publish order. */
+    public List<String> storedMsgIds() {
+        return query("SELECT MSGID FROM (" + STORED_MESSAGES + ") s ORDER BY KEY").stream().map(r -> r.get(0)).toList();
     }
 
     /** Closes the factory and the pool; an HSQLDB database is shut down, releasing its memory or files. */
