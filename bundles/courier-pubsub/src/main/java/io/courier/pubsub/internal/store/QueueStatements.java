@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -80,6 +80,13 @@ final class QueueStatements {
     /** Only a pending delivery is acknowledged: the rows reached are the pending ones taken (see QueueDepths). */
     private static final String DELETE_DELIVERY = "DELETE FROM COURIER_DELIVERY WHERE ID = ? AND STATE = '"
             + DeliveryEntity.PENDING + "'";
+    /**
+     * Locks a shared message's row before its last deliveries may be found gone. Two transactions acknowledging the
+     * message's last two deliveries at once (two nodes on one database) would each still see the other's delivery,
+     * and neither delete the row; locked first, the second waits for the first to commit, then sees no delivery
+     * left and deletes it.
+     */
+    private static final String LOCK_MESSAGE = "UPDATE COURIER_MESSAGE SET PRIORITY = PRIORITY WHERE ID = ?";
     private static final String DELETE_MESSAGE_IF_DONE = "DELETE FROM COURIER_MESSAGE WHERE ID = ? AND NOT EXISTS"
             + " (SELECT 1 FROM COURIER_DELIVERY WHERE MESSAGE_ID = ?)";
     /** A topic's last message, unless the row holds a newer one (another writer's). */
@@ -259,7 +266,7 @@ final class QueueStatements {
      */
     void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
             Tallies.Unwritten tallies) throws SQLException {
-        Set<Long> messages = new LinkedHashSet<>();
+        Set<Long> messages = new TreeSet<>(); // locked in key order: no two transactions wait for each other
         boolean anyDone = false;
         for (Acknowledgement a : acknowledgements) {
             BatchOutcome o = a.outcome();
@@ -290,6 +297,14 @@ final class QueueStatements {
                 }
             }
             if (!messages.isEmpty()) {
+                try (KeptStatements.Use use = statements.prepare(c, LOCK_MESSAGE)) {
+                    PreparedStatement ps = use.statement();
+                    for (long message : messages) {
+                        ps.setLong(1, message);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
                 try (KeptStatements.Use use = statements.prepare(c, DELETE_MESSAGE_IF_DONE)) {
                     PreparedStatement ps = use.statement();
                     for (long message : messages) {

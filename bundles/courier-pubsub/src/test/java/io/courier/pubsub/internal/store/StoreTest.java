@@ -13,7 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -498,6 +504,43 @@ abstract class StoreTest {
         assertEquals(1, db.countMessages(), "nothing of the refused batch is stored");
         insert(List.of(message("fresh-1", 5, 2_000, sub)));
         assertEquals(List.of("order-1", "fresh-1"), due(sub, 5_000, false), "the store goes on");
+    }
+
+    /**
+     * Two nodes acknowledge the two deliveries of each of a shared topic's messages at the same moment, one message
+     * per commit: whichever commits last finds no delivery left and deletes the message's row, so none is left
+     * behind.
+     */
+    @Test
+    void aSharedMessageAcknowledgedOnTwoNodesAtOnceLeavesNoRowBehind() throws Exception {
+        SubscriptionRow x = subscribe("x", "/t");
+        SubscriptionRow y = subscribe("y", "/t");
+        insert(IntStream.range(0, 200).mapToObj(i -> message("m" + i, 5, 1_000, x, y)).toList());
+        List<DueDelivery> forX = store.fetchDue(x.id(), 2_000, 0, 200, false);
+        List<DueDelivery> forY = store.fetchDue(y.id(), 2_000, 0, 200, false);
+        try (TestDatabase otherNode = TestDatabase.reopen(db)) {
+            Store other = otherNode.newStore();
+            CyclicBarrier together = new CyclicBarrier(2);
+            ExecutorService nodes = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> a = nodes.submit(() -> acknowledgeOneByOne(store, x, forX, together));
+                Future<?> b = nodes.submit(() -> acknowledgeOneByOne(other, y, forY, together));
+                a.get(60, TimeUnit.SECONDS);
+                b.get(60, TimeUnit.SECONDS);
+            } finally {
+                nodes.shutdownNow();
+            }
+            assertEquals(List.of(), db.storedMsgIds(), "rows of messages whose deliveries were all acknowledged");
+        }
+    }
+
+    private static Void acknowledgeOneByOne(Store node, SubscriptionRow sub, List<DueDelivery> deliveries,
+            CyclicBarrier together) throws Exception {
+        for (DueDelivery d : deliveries) {
+            together.await(10, TimeUnit.SECONDS);
+            node.write(List.of(), List.of(new Acknowledgement(sub.id(), delivered(d), 2_000)));
+        }
+        return null;
     }
 
     /**

@@ -39,8 +39,16 @@ public final class TestDatabase implements AutoCloseable {
     private final Dialect dialect;
     private final BasicDataSource pool;
     private final EntityManagerFactory emf;
+    /** Whether closing this one ends an HSQLDB database (false: another opened it, see {@link #reopen}). */
+    private final boolean endsDatabase;
 
     private TestDatabase(String url, String user, String password, Map<String, Object> extraProperties) {
+        this(url, user, password, extraProperties, true);
+    }
+
+    private TestDatabase(String url, String user, String password, Map<String, Object> extraProperties,
+            boolean endsDatabase) {
+        this.endsDatabase = endsDatabase;
         this.settings = new DatabaseSettings(url, user, password, "test", "test", "test");
         this.dialect = Dialect.of(url).orElseThrow();
         this.pool = Database.pool(settings, dialect, driver(dialect));
@@ -85,10 +93,10 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(url, server.user(), server.password(), Map.of());
     }
 
-    /** Another factory and pool on the same database, with sessions made from now on. */
+    /** Another factory and pool on the same database, with sessions made from now on (another node on it). */
     public static TestDatabase reopen(TestDatabase db) {
         DatabaseSettings s = db.settings;
-        return new TestDatabase(s.url(), s.user(), s.password(), Map.of());
+        return new TestDatabase(s.url(), s.user(), s.password(), Map.of(), false);
     }
 
     public EntityManagerFactory emf() {
@@ -194,12 +202,15 @@ public final class TestDatabase implements AutoCloseable {
         return query("SELECT MSGID FROM (" + STORED_MESSAGES + ") s ORDER BY KEY").stream().map(r -> r.get(0)).toList();
     }
 
-    /** Closes the factory and the pool; an HSQLDB database is shut down, releasing its memory or files. */
+    /**
+     * Closes the factory and the pool; an HSQLDB database is shut down, releasing its memory or files, unless this
+     * one was {@linkplain #reopen reopened} on it.
+     */
     @Override
     public void close() {
         emf.close();
         try {
-            if (dialect instanceof HsqldbDialect) {
+            if (dialect instanceof HsqldbDialect && endsDatabase) {
                 execute("SHUTDOWN");
             }
             pool.close();
