@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * through the index its WHERE clause names.
  * <p>
  * A message published to a topic with one subscription, the common case (a service's own topic), is kept in its
- * delivery's row: one row inserted and one deleted in its whole life, and a commit of such publishes and their
+ * delivery's row (unless its caller chose its id, see {@link #keptInDelivery}): one row inserted and one deleted in its whole life, and a commit of such publishes and their
  * acknowledgements is three statements (insert, delete, commit) where it was five. A message with several
  * deliveries (a shared topic's) has a row of its own, which they share; the fetch reads either through a left
  * join.
@@ -188,9 +188,14 @@ final class QueueStatements {
         }
     }
 
-    /** Whether a message is kept in its delivery's row: it has exactly one. */
+    /**
+     * Whether a message is kept in its delivery's row: it has exactly one, and an id Courier made. An id its
+     * caller chose goes in a message row, whatever the topic: one unique constraint then covers every chosen id,
+     * and two nodes storing the same one at once, one for a topic with one subscription and one for a shared
+     * topic, cannot both succeed.
+     */
     static boolean keptInDelivery(NewMessage m) {
-        return m.subscriptionIds().size() == 1;
+        return m.subscriptionIds().size() == 1 && !m.idChosenByCaller();
     }
 
     /** How many rows one statement of a batch reached: 0 or 1 here (a driver that does not say: 1). */

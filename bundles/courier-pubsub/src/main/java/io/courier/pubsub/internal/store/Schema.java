@@ -34,7 +34,7 @@ public final class Schema {
     public static final int VERSION = STEPS.size();
     /** The unique constraint on a message's public id: the store tells a taken id by its name in the error. */
     static final String MESSAGE_ID_UNIQUE = "U_CRR_SSG_MSGID";
-    /** The same on a message kept in its delivery's row (version 2). */
+    /** The unique index on the id of a message kept in its delivery's row (version 2). */
     static final String DELIVERY_MESSAGE_ID_UNIQUE = "U_CRR_VRY_MSGID";
 
     private Schema() {
@@ -74,7 +74,8 @@ public final class Schema {
      * Version 2: a message published to a topic with one subscription is kept in its delivery's row, with no row
      * of its own (see {@link QueueStatements}): the columns it needs there, all empty on the deliveries of messages
      * that have a row, which rows of earlier versions all do. Its public id is unique among deliveries as among
-     * messages.
+     * messages. Each statement may run again: HSQLDB commits each one as it runs, so a start stopped halfway
+     * (killed, a full disk) leaves some done, and the next start runs the step again.
      */
     private static List<String> messagesInDeliveries(Dialect d) {
         return List.of(addToDeliveries("MSGID VARCHAR(200)"), addToDeliveries("TOPICID BIGINT"),
@@ -82,11 +83,11 @@ public final class Schema {
                 addToDeliveries("CORRELATIONID VARCHAR(200)"), addToDeliveries("INREPLYTO VARCHAR(200)"),
                 addToDeliveries("EXTCLIENTID VARCHAR(200)"), addToDeliveries("PUBLISHER VARCHAR(200)"),
                 addToDeliveries("PUBLISHEDAT BIGINT"), addToDeliveries("EXPIRESAT BIGINT"),
-                "ALTER TABLE COURIER_DELIVERY ADD CONSTRAINT " + DELIVERY_MESSAGE_ID_UNIQUE + " UNIQUE (MSGID)");
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + DELIVERY_MESSAGE_ID_UNIQUE + " ON COURIER_DELIVERY (MSGID)");
     }
 
     private static String addToDeliveries(String column) {
-        return "ALTER TABLE COURIER_DELIVERY ADD COLUMN " + column;
+        return "ALTER TABLE COURIER_DELIVERY ADD COLUMN IF NOT EXISTS " + column;
     }
 
     /**

@@ -490,26 +490,35 @@ abstract class StoreTest {
     /**
      * Another node's publish may store the same caller-chosen id between this store's check and its insert: the
      * database's unique constraint refuses it, and the store says which id is taken, as for one it found itself (a
-     * message whose id was not chosen by its caller skips the check, which makes the race here).
+     * message whose id was not chosen by its caller skips the check, which makes the race here). A caller-chosen id
+     * goes in a message row whatever the topic, so one constraint covers them all; the id of a message kept in its
+     * delivery's row has a unique index too.
      */
     @Test
     void anIdStoredBetweenTheCheckAndTheInsertIsRefusedAsTaken() {
-        SubscriptionRow sub = subscribe("svc", "svc");
-        insert(List.of(chosen("order-1", sub)));
+        SubscriptionRow solo = subscribe("svc", "svc");
+        SubscriptionRow a = subscribe("a", "/t");
+        SubscriptionRow b = subscribe("b", "/t");
+        insert(List.of(chosen("order-1", solo), message("kept-1", 5, 1_000, solo)));
+        assertEquals(List.of("order-1"), db.query("SELECT MSGID FROM COURIER_MESSAGE").stream().map(r -> r.get(0))
+                .toList(), "a caller-chosen id has a message row, even for one subscription");
 
         DuplicateMessageIdException e = assertThrows(DuplicateMessageIdException.class, () -> insert(
-                List.of(message("fresh-1", 5, 2_000, sub), message("order-1", 5, 2_000, sub))));
-
+                List.of(message("fresh-1", 5, 2_000, solo), message("order-1", 5, 2_000, a, b))));
         assertEquals("order-1", e.msgId());
-        assertEquals(1, db.countMessages(), "nothing of the refused batch is stored");
-        insert(List.of(message("fresh-1", 5, 2_000, sub)));
-        assertEquals(List.of("order-1", "fresh-1"), due(sub, 5_000, false), "the store goes on");
+        assertEquals("kept-1", assertThrows(DuplicateMessageIdException.class,
+                () -> insert(List.of(message("kept-1", 5, 2_000, solo)))).msgId());
+
+        assertEquals(2, db.countMessages(), "nothing of the refused batches is stored");
+        insert(List.of(message("fresh-1", 5, 2_000, solo)));
+        assertEquals(List.of("order-1", "kept-1", "fresh-1"), due(solo, 5_000, false), "the store goes on");
     }
 
     /**
      * Two nodes acknowledge the two deliveries of each of a shared topic's messages at the same moment, one message
      * per commit: whichever commits last finds no delivery left and deletes the message's row, so none is left
-     * behind.
+     * behind. (PostgreSQL left 127 of the 200 rows without the lock the store takes; HSQLDB serializes these
+     * transactions by itself.)
      */
     @Test
     void aSharedMessageAcknowledgedOnTwoNodesAtOnceLeavesNoRowBehind() throws Exception {
@@ -552,7 +561,7 @@ abstract class StoreTest {
         SubscriptionRow solo = subscribe("svc", "svc");
         SubscriptionRow a = subscribe("a", "/t");
         SubscriptionRow b = subscribe("b", "/t");
-        insert(List.of(chosen("in-delivery", solo), chosen("own-row", a, b)));
+        insert(List.of(message("in-delivery", 5, 1_000, solo), chosen("own-row", a, b)));
         assertEquals("1", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE"), "only the shared topic's message has a row");
 
         assertEquals("in-delivery", assertThrows(DuplicateMessageIdException.class,
