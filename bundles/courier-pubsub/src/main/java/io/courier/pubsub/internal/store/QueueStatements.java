@@ -26,24 +26,27 @@ import java.util.stream.Collectors;
  * through the index its WHERE clause names.
  * <p>
  * A message published to a topic with one subscription, the common case (a service's own topic), is kept in its
- * delivery's row (unless its caller chose its id, see {@link #keptInDelivery}): one row inserted and one deleted in its whole life, and a commit of such publishes and their
- * acknowledgements is three statements (insert, delete, commit) where it was five. A message with several
+ * delivery's row (unless its caller chose its id, see {@link #keptInDelivery}): one row inserted and one deleted
+ * in its whole life, and a commit of such publishes and their acknowledgements is three statements (insert,
+ * delete, commit) where it was five. A message with several
  * deliveries (a shared topic's) has a row of its own, which they share; the fetch reads either through a left
  * join.
  */
 final class QueueStatements {
 
-    private static final String INSERT_MESSAGE = "INSERT INTO COURIER_MESSAGE (ID, MSGID, TOPICID, DATA, MIMETYPE,"
-            + " PRIORITY, CORRELATIONID, INREPLYTO, EXTCLIENTID, PUBLISHER, PUBLISHEDAT, EXPIRESAT)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** A message's columns but its key and priority, in the order {@link #setMessageColumns} sets them. */
+    private static final String MESSAGE_COLUMNS = "MSGID, TOPICID, DATA, MIMETYPE, CORRELATIONID, INREPLYTO,"
+            + " EXTCLIENTID, PUBLISHER, PUBLISHEDAT, EXPIRESAT";
+    private static final String MESSAGE_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    private static final String INSERT_MESSAGE = "INSERT INTO COURIER_MESSAGE (ID, PRIORITY, " + MESSAGE_COLUMNS
+            + ") VALUES (?, ?, " + MESSAGE_VALUES + ")";
     private static final String INSERT_DELIVERY = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID, SUBSCRIPTIONID, STATE,"
             + " PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT) VALUES (?, ?, ?, '" + DeliveryEntity.PENDING
             + "', ?, 0, ?, 0)";
-    /** A delivery with its message in its row: INSERT_DELIVERY's columns, then INSERT_MESSAGE's but ID and PRIORITY. */
+    /** A delivery with its message in its row: INSERT_DELIVERY's columns, then the message's. */
     private static final String INSERT_DELIVERY_WITH_MESSAGE = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID,"
-            + " SUBSCRIPTIONID, STATE, PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT, MSGID, TOPICID, DATA, MIMETYPE,"
-            + " CORRELATIONID, INREPLYTO, EXTCLIENTID, PUBLISHER, PUBLISHEDAT, EXPIRESAT) VALUES (?, ?, ?, '"
-            + DeliveryEntity.PENDING + "', ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " SUBSCRIPTIONID, STATE, PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT, " + MESSAGE_COLUMNS
+            + ") VALUES (?, ?, ?, '" + DeliveryEntity.PENDING + "', ?, 0, ?, 0, " + MESSAGE_VALUES + ")";
 
     /**
      * The newest pending delivery of the highest priority below a bound, with its next attempt: the queue index
@@ -131,16 +134,7 @@ final class QueueStatements {
                     ps.setLong(3, m.subscriptionIds().get(0));
                     ps.setInt(4, m.priority());
                     ps.setLong(5, m.publishedAt());
-                    ps.setString(6, m.msgId());
-                    ps.setLong(7, m.topicId());
-                    ps.setString(8, m.data());
-                    ps.setString(9, m.mimeType());
-                    ps.setString(10, m.correlationId());
-                    ps.setString(11, m.inReplyTo());
-                    ps.setString(12, m.extClientId());
-                    ps.setString(13, m.publisher());
-                    ps.setLong(14, m.publishedAt());
-                    ps.setLong(15, m.expiresAt());
+                    setMessageColumns(ps, 6, m);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -154,17 +148,8 @@ final class QueueStatements {
             for (int i : withRow) {
                 NewMessage m = messages.get(i);
                 ps.setLong(1, keys[i]);
-                ps.setString(2, m.msgId());
-                ps.setLong(3, m.topicId());
-                ps.setString(4, m.data());
-                ps.setString(5, m.mimeType());
-                ps.setInt(6, m.priority());
-                ps.setString(7, m.correlationId());
-                ps.setString(8, m.inReplyTo());
-                ps.setString(9, m.extClientId());
-                ps.setString(10, m.publisher());
-                ps.setLong(11, m.publishedAt());
-                ps.setLong(12, m.expiresAt());
+                ps.setInt(2, m.priority());
+                setMessageColumns(ps, 3, m);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -186,6 +171,21 @@ final class QueueStatements {
                 ps.executeBatch();
             }
         }
+    }
+
+    /** Sets a message's {@link #MESSAGE_COLUMNS}, from parameter {@code first} on. */
+    private static void setMessageColumns(PreparedStatement ps, int first, NewMessage m) throws SQLException {
+        int p = first;
+        ps.setString(p++, m.msgId());
+        ps.setLong(p++, m.topicId());
+        ps.setString(p++, m.data());
+        ps.setString(p++, m.mimeType());
+        ps.setString(p++, m.correlationId());
+        ps.setString(p++, m.inReplyTo());
+        ps.setString(p++, m.extClientId());
+        ps.setString(p++, m.publisher());
+        ps.setLong(p++, m.publishedAt());
+        ps.setLong(p, m.expiresAt());
     }
 
     /**
