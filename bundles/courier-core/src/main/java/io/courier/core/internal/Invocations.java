@@ -149,8 +149,9 @@ final class Invocations {
         CompletableFuture<Object> response = new CompletableFuture<>();
         response.whenComplete((r, e) -> callback(caller, correlationId, id, options,
                 e == null ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, e)));
+        AsyncCall call = new AsyncCall(id, response); // before the pool may complete it (see AsyncCall)
         run(name, () -> call(caller.forInvocation(id), correlationId, name, payload, null), response);
-        return new AsyncCall(id, response);
+        return call;
     }
 
     /**

@@ -178,8 +178,9 @@ final class PatternSupport implements Patterns {
         CompletableFuture<Object> response = new CompletableFuture<>();
         response.whenComplete((r, e) -> invocations.callback(caller, correlationId, id, callbacks,
                 e == null ? InvocationResult.ok(id, name, r) : InvocationResult.failed(id, name, e)));
+        AsyncCall call = new AsyncCall(id, response); // before an attempt may complete it (see AsyncCall)
         attempt(id, name, payload, correlationId, options, 1, response);
-        return new AsyncCall(id, response);
+        return call;
     }
 
     /** One background attempt; on a retryable failure the next one is scheduled, no thread waits meanwhile. */
