@@ -28,9 +28,8 @@ import java.util.stream.Collectors;
  * A message published to a topic with one subscription, the common case (a service's own topic), is kept in its
  * delivery's row (unless its caller chose its id, see {@link #keptInDelivery}): one row inserted and one deleted
  * in its whole life, and a commit of such publishes and their acknowledgements is three statements (insert,
- * delete, commit) where it was five. A message with several
- * deliveries (a shared topic's) has a row of its own, which they share; the fetch reads either through a left
- * join.
+ * delete, commit) where it was five. A message with several deliveries (a shared topic's) has a row of its own,
+ * which they share; the fetch reads either through a left join.
  */
 final class QueueStatements {
 
@@ -116,12 +115,10 @@ final class QueueStatements {
     void insert(Connection c, List<NewMessage> messages, LongSupplier messageKeys, LongSupplier deliveryKeys)
             throws SQLException {
         long[] keys = new long[messages.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = messageKeys.getAsLong();
-        }
         List<Integer> inDelivery = new ArrayList<>();
         List<Integer> withRow = new ArrayList<>();
         for (int i = 0; i < keys.length; i++) {
+            keys[i] = messageKeys.getAsLong();
             (keptInDelivery(messages.get(i)) ? inDelivery : withRow).add(i);
         }
         if (!inDelivery.isEmpty()) {
@@ -266,8 +263,8 @@ final class QueueStatements {
 
     /**
      * Records the outcomes of delivery batches: deliveries done with are deleted, then the message rows they
-     * shared once no delivery is left for them; failed deliveries get their next attempt or become dead. Each subscription's
-     * deliveries done go to {@code tallies}, for its counts.
+     * shared once no delivery is left for them; failed deliveries get their next attempt or become dead. Each
+     * subscription's deliveries done go to {@code tallies}, for its counts.
      */
     void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
             Tallies.Unwritten tallies) throws SQLException {

@@ -16,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Vacuums the queue's tables after every {@value #EVERY} deliveries deleted (at most one every 10 s), on a thread
- * of its own, where the database needs it ({@link Dialect#vacuumQueue}). Every delivery acknowledged is a row deleted; until a vacuum
- * removes its index entry, each walk of the queue index steps over it: the fetch from the head of the queue, the
- * newest pending delivery of a drained queue, the next retry. Autovacuum looks at a database once a minute
- * ({@code autovacuum_naptime}); at a few thousand acknowledgements a second, a minute's dead entries make each
- * fetch cost milliseconds of the server's time (measured: a fetch of 100 behind 100k deleted rows read 607 pages
- * and took 2 ms; after a vacuum, a page or two). Before this, the durable benchmark on PostgreSQL run twice in one
- * Karaf gave 8 publishers about half the rate the second time; with it, more.
+ * Vacuums the queue's tables after every {@value #EVERY} deliveries deleted (at most one every 10 s), on a thread of
+ * its own, where the database needs it ({@link Dialect#vacuumQueue}). Every delivery acknowledged is a row deleted;
+ * until a vacuum removes its index entry, each walk of the queue index steps over it: the fetch from the head of the
+ * queue, the newest pending delivery of a drained queue, the next retry. Autovacuum looks at a database once a minute
+ * ({@code autovacuum_naptime}); at a few thousand acknowledgements a second, a minute's dead entries make each fetch
+ * cost milliseconds of the server's time (measured: a fetch of 100 behind 100k deleted rows read 607 pages and took
+ * 2 ms; after a vacuum, a page or two). Before this, the durable benchmark on PostgreSQL run twice in one Karaf gave 8
+ * publishers about half the rate the second time; with it, more.
  */
 final class QueueVacuum implements AutoCloseable {
 

@@ -212,8 +212,9 @@ public class Store implements AutoCloseable {
 
     /** Which of these message ids are stored: in a message's row or a delivery's. */
     private static List<String> stored(EntityManager em, Collection<String> ids) {
-        List<String> stored = new ArrayList<>(em.createQuery("SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN :ids",
-                String.class).setParameter("ids", ids).getResultList());
+        List<String> stored = new ArrayList<>(em.createQuery(
+                "SELECT m.msgId FROM MessageEntity m WHERE m.msgId IN :ids", String.class).setParameter("ids", ids)
+                .getResultList());
         stored.addAll(em.createQuery("SELECT d.msgId FROM DeliveryEntity d WHERE d.msgId IN :ids", String.class)
                 .setParameter("ids", ids).getResultList());
         return stored;

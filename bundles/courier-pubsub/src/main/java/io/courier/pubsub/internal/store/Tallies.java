@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * and written to their rows at most about once a second ({@link Store#flushTallies}), rather than by every commit.
  * Updated by every commit, they cost two more statements per commit and a lock on one topic row and one
  * subscription row that any other writer's commit on the same topic or subscription would wait for: rows that
- * several writers, or several nodes, update at once are what a database serializes on. The updates add to the row (counts) or keep the newest (last message), so writers
- * that flush their own tallies never overwrite each other's.
+ * several writers, or several nodes, update at once are what a database serializes on. The updates add to the row
+ * (counts) or keep the newest (last message), so writers that flush their own tallies never overwrite each
+ * other's.
  * <p>
  * What a commit adds applies once it has committed. The views read the rows, then add what is not written yet,
  * under the lock a flush holds from taking the tallies to its commit: no tally is counted twice or missed. A crash

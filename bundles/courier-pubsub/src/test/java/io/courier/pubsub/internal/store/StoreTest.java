@@ -562,7 +562,8 @@ abstract class StoreTest {
         SubscriptionRow a = subscribe("a", "/t");
         SubscriptionRow b = subscribe("b", "/t");
         insert(List.of(message("in-delivery", 5, 1_000, solo), chosen("own-row", a, b)));
-        assertEquals("1", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE"), "only the shared topic's message has a row");
+        assertEquals("1", db.value("SELECT COUNT(*) FROM COURIER_MESSAGE"),
+                "only the shared topic's message has a row");
 
         assertEquals("in-delivery", assertThrows(DuplicateMessageIdException.class,
                 () -> insert(List.of(chosen("in-delivery", a, b)))).msgId());
