@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ final class KarafProcess implements AutoCloseable {
     private Process process;
     /** The database bin/karaf is pointed at; null: the embedded HSQLDB. */
     private PostgresDatabase postgres;
+    /** More of bin/karaf's environment. */
+    private final Map<String, String> environment = new HashMap<>();
 
     private KarafProcess(Path home, int sshPort, int httpPort) {
         this.home = home;
@@ -86,6 +89,20 @@ final class KarafProcess implements AutoCloseable {
     /** Points the store at {@code database}, in bin/karaf's environment as a user would. Before {@link #start()}. */
     void usePostgres(PostgresDatabase database) {
         postgres = database;
+    }
+
+    /** Sets a variable of bin/karaf's environment, as a user would export it. Before {@link #start()}. */
+    void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
+    /** Sets {@code key = value} in {@code etc/<pid>.cfg}, creating the file if the distribution has none. */
+    void configure(String pid, String key, String value) throws IOException {
+        Path cfg = home.resolve("etc").resolve(pid + ".cfg");
+        if (!Files.exists(cfg)) {
+            Files.createFile(cfg);
+        }
+        setProperty(cfg, key, value);
     }
 
     Path deploy() {
@@ -157,6 +174,7 @@ final class KarafProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("KARAF_EXEC", "exec"); // the script becomes the JVM: its pid is the JVM's
+        pb.environment().putAll(environment);
         if (postgres != null) {
             pb.environment().put("COURIER_DB_URL", postgres.url());
             pb.environment().put("COURIER_DB_USER", postgres.user());

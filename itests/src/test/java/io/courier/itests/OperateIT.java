@@ -81,6 +81,21 @@ public class OperateIT extends CourierTestSupport {
     }
 
     @Test
+    public void nodesListsThisNodeLiveWithItsServices() throws Exception {
+        register("it.op.node", new Recorder());
+        awaitCommands();
+        await("courier:nodes listing this node with it.op.node").atMost(Duration.ofSeconds(10))
+                .until(() -> execute("courier:nodes --no-format").contains("it.op.node"));
+
+        // this node's row, marked *: the only one on HSQLDB, one among any of earlier runs on PostgreSQL
+        List<String> rows = execute("courier:nodes --no-format").lines().filter(l -> l.startsWith("* ")).toList();
+        assertEquals(rows.toString(), 1, rows.size());
+        String[] cells = rows.get(0).split("\\s*\t\\s*");
+        assertEquals(rows.get(0), "live", cells[4]);
+        assertTrue(rows.get(0), Arrays.asList(cells[6].split(", ")).contains("it.op.node"));
+    }
+
+    @Test
     public void topicShowsTheTopicAndEachSubscription() throws Exception {
         Recorder a = new Recorder();
         register("it.op.a", a, "courier.subscribe", "/it/op/news");

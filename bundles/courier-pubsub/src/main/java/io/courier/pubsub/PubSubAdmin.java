@@ -92,4 +92,7 @@ public interface PubSubAdmin {
 
     /** The database the store uses and whether it is open on it; answers also while the store is not open. */
     DatabaseInfo database();
+
+    /** The nodes using the store's database (this one among them), sorted by name. */
+    List<NodeInfo> nodes();
 }

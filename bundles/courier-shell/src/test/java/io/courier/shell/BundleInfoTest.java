@@ -20,7 +20,7 @@ class BundleInfoTest {
     @Test
     void everyCommandIsTestedAndListedInTheBundleInfoAndTheReadme() throws Exception {
         List<Class<?>> commands = commandClasses();
-        assertEquals(15, commands.size(), commands.toString());
+        assertEquals(16, commands.size(), commands.toString());
         assertEquals(commands.stream().collect(toSet()), Console.COMMANDS.stream().collect(toSet()),
                 "the tests' console registers every command");
 

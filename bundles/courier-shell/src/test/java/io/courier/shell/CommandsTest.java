@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.courier.api.InvocationException;
+import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.QueuedMessage;
@@ -83,6 +84,21 @@ class CommandsTest {
         String down = console.run("courier:database");
         assertTrue(down.contains("not open: PostgreSQL at"), down);
         assertTrue(down.contains("password authentication failed"), down);
+    }
+
+    @Test
+    void nodesShowsEachNodeWithItsStateAndMarksThisOne() throws Exception {
+        admin.nodes.add(new NodeInfo("node-a", "host-a:8181", AT, AT.plusSeconds(60), 400, NodeInfo.State.LIVE, true,
+                List.of("billing", "orders"), 3));
+        admin.nodes.add(new NodeInfo("node-b", "host-b:8181", AT, AT.plusSeconds(30), 95_000, NodeInfo.State.GONE,
+                false, List.of(), 0));
+
+        List<String> rows = console.run("courier:nodes --no-format").lines().filter(l -> !l.isBlank()).toList();
+
+        assertEquals(List.of("* node-a", "host-a:8181", Format.time(AT), "0.4 s ago", "live", "3", "billing, orders"),
+                List.of(rows.get(0).split("\\s*\t\\s*")), rows.get(0));
+        assertEquals(List.of("node-b", "host-b:8181", Format.time(AT), "95 s ago", "gone", "0", "-"),
+                List.of(rows.get(1).split("\\s*\t\\s*")), rows.get(1));
     }
 
     @Test

@@ -29,7 +29,8 @@ final class Console implements AutoCloseable {
     static final List<Class<?>> COMMANDS = List.of(ServicesCommand.class, TopicsCommand.class, TopicCommand.class,
             StatsCommand.class, DeliveryConfigCommand.class, BrowseCommand.class, PublishCommand.class,
             InvokeCommand.class, InvokeAsyncCommand.class, RetryCommand.class, PurgeCommand.class,
-            PauseCommand.class, ResumeCommand.class, MessageCommand.class, DatabaseCommand.class);
+            PauseCommand.class, ResumeCommand.class, MessageCommand.class, DatabaseCommand.class,
+            NodesCommand.class);
 
     private final ThreadIOImpl threadIO = new ThreadIOImpl();
     private final SessionFactoryImpl shell;

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.courier.pubsub.DatabaseInfo;
 import io.courier.pubsub.MessageDetails;
+import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
@@ -29,6 +30,7 @@ final class FakeAdmin implements PubSubAdmin {
     final List<ServiceStats> stats = new ArrayList<>();
     final Map<String, List<PolicyValue>> policies = new HashMap<>();
     final List<String> done = new ArrayList<>();
+    final List<NodeInfo> nodes = new ArrayList<>();
     Instant statsSince = Instant.parse("2026-01-01T00:00:00Z");
     DatabaseInfo database = new DatabaseInfo("PostgreSQL", "jdbc:postgresql://db.example:5432/courier",
             "COURIER_DB_URL (environment)", "courier", "COURIER_DB_USER (environment)", true,
@@ -37,6 +39,11 @@ final class FakeAdmin implements PubSubAdmin {
     @Override
     public DatabaseInfo database() {
         return database;
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return nodes;
     }
 
     @Override

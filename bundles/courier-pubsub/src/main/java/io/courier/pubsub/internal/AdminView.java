@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.DatabaseInfo;
+import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
@@ -25,6 +26,7 @@ import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.TopicInfo;
+import io.courier.pubsub.internal.cluster.Heartbeat;
 import io.courier.pubsub.internal.store.DueDelivery;
 import io.courier.pubsub.internal.store.QueueCounts;
 import io.courier.pubsub.internal.store.Store;
@@ -51,11 +53,14 @@ final class AdminView implements PubSubAdmin {
     private final Registrations registrations;
 
     private final Supplier<DatabaseInfo> database;
+    private final Supplier<Heartbeat> heartbeat;
 
     AdminView(Store store, Routing routing, ServiceRegistry registry, DeliveryEngine engine, Metrics metrics,
-            Policies policies, Registrations registrations, Supplier<DatabaseInfo> database) {
+            Policies policies, Registrations registrations, Supplier<DatabaseInfo> database,
+            Supplier<Heartbeat> heartbeat) {
         this.registrations = registrations;
         this.database = database;
+        this.heartbeat = heartbeat;
         this.store = store;
         this.routing = routing;
         this.registry = registry;
@@ -67,6 +72,16 @@ final class AdminView implements PubSubAdmin {
     @Override
     public DatabaseInfo database() {
         return database.get();
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        Heartbeat self = heartbeat.get();
+        return store.nodes().stream().map(n -> new NodeInfo(n.name(), n.address(), Instant.ofEpochMilli(n.startedAt()),
+                Instant.ofEpochMilli(n.heartbeatAt()), n.sinceHeartbeatMs(),
+                n.stoppedAt() != null ? NodeInfo.State.STOPPED
+                        : n.liveWithin(self.leaseMs()) ? NodeInfo.State.LIVE : NodeInfo.State.GONE,
+                self.holds(n), n.services(), n.inFlight())).toList();
     }
 
     @Override

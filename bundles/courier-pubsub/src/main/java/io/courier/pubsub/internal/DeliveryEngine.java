@@ -113,6 +113,11 @@ final class DeliveryEngine {
         return w == null ? 0 : w.inFlight();
     }
 
+    /** How many deliveries of every subscription are being delivered right now. */
+    int inFlight() {
+        return workers.values().stream().mapToInt(SubscriptionWorker::inFlight).sum();
+    }
+
     /**
      * Stops taking new batches and new calls, and waits a little for the running ones; what is not acknowledged is
      * redelivered, and what fails from now on is not counted as an attempt.

@@ -32,6 +32,18 @@ public @interface PubSubConfig {
             + " that no wake-up announced (the safety net behind publishing's own wake-ups)", min = "10", max = "60000")
     long sweepIntervalMs() default 1000;
 
+    @AttributeDefinition(description = "This node's name among the nodes sharing the database; the environment's"
+            + " COURIER_NODE wins over it; empty: made from the host name, the Karaf instance and its folder")
+    String node() default "";
+
+    @AttributeDefinition(description = "How often, in milliseconds, this node writes its heartbeat to the database",
+            min = "100", max = "60000")
+    long heartbeatMs() default 1000;
+
+    @AttributeDefinition(description = "How long, in milliseconds, a node whose heartbeat stopped is still taken for"
+            + " live; more than twice heartbeatMs", min = "1000", max = "3600000")
+    long nodeLeaseMs() default 10_000;
+
     @AttributeDefinition(description = "Delivery attempts before a message becomes a dead letter", min = "1")
     int maxAttempts() default 10;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -22,9 +23,11 @@ import io.courier.api.PubSub;
 import io.courier.api.PublishException;
 import io.courier.api.PublishOptions;
 import io.courier.core.PublishChannel;
+import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.DatabaseInfo;
 import io.courier.pubsub.MessageDetails;
+import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
@@ -34,6 +37,8 @@ import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.StoreUnavailableException;
 import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.TopicInfo;
+import io.courier.pubsub.internal.cluster.Heartbeat;
+import io.courier.pubsub.internal.cluster.NodeHost;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
 
@@ -61,6 +66,10 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     private volatile List<ServiceDeliveryConfig> serviceConfigs;
 
     private volatile Settings settings;
+    /** The host name and the Karaf instance, read once: what the node's name and address are made from. */
+    private NodeHost host;
+    /** This node's heartbeat while pub/sub runs; replaced when its settings change. Guarded by this to write. */
+    private volatile Heartbeat heartbeat;
     private final Routing routing = new Routing();
     private final Policies policies = new Policies(() -> serviceConfigs, () -> settings.defaults());
     private Metrics metrics;
@@ -75,8 +84,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     }
 
     @Activate
-    void activate(PubSubConfig config) {
+    void activate(PubSubConfig config, BundleContext context) {
         this.settings = Settings.of(config);
+        this.host = new NodeHost(context);
         metrics = new Metrics(Instant.now());
         cancelWait = database.whenOpen(this::start);
     }
@@ -94,10 +104,11 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         Publisher publishing = new Publisher(writer, routing, registry, registrations,
                 () -> settings.maxMessageSize());
         AdminView admin = new AdminView(store, routing, registry, engine, metrics, policies, registrations,
-                database::info);
+                database::info, () -> heartbeat);
         running = new Running(store, writer, engine, registrations, publishing, admin);
         writer.start();
         registry.addListener(registrations);
+        startHeartbeat(store, engine);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
                 settings.deliveryThreads());
     }
@@ -110,6 +121,8 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         Running r = running;
         if (r != null) {
             r.engine().resize(changed.deliveryThreads(), changed.batchSize(), changed.sweepIntervalMs());
+            heartbeat.stop();
+            startHeartbeat(r.store(), r.engine());
         }
         LOG.info("Courier pub/sub settings changed: {}", changed);
     }
@@ -126,8 +139,18 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         r.registrations().stop();
         r.engine().stop(); // its last batches are acknowledged through the writer
         r.writer().stop(); // publishes from now on fail as pub/sub stopping
+        heartbeat.stop(); // last: the node is marked stopped once nothing is in hand
         running = null;
         LOG.info("Courier pub/sub stopped");
+    }
+
+    /** Starts this node's heartbeat with the current settings. */
+    private void startHeartbeat(Store store, DeliveryEngine engine) {
+        Settings s = settings;
+        heartbeat = new Heartbeat(store, host.nodeName(s.node()), host::address,
+                () -> registry.services().stream().map(RegisteredService::name).sorted().toList(), engine::inFlight,
+                s.heartbeatMs(), s.nodeLeaseMs());
+        heartbeat.start();
     }
 
     private Publisher publishing() {
@@ -263,5 +286,10 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     @Override
     public DatabaseInfo database() {
         return database.info();
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return admin().nodes();
     }
 }

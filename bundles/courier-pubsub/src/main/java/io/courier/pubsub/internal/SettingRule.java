@@ -19,6 +19,8 @@ final class SettingRule<T> {
     static final SettingRule<Integer> DELIVERY_THREADS = intSetting("deliveryThreads", 1, 1_000);
     static final SettingRule<Integer> BATCH_SIZE = intSetting("batchSize", 1, 10_000);
     static final SettingRule<Long> SWEEP_INTERVAL_MS = longSetting("sweepIntervalMs", 10, 60_000L);
+    static final SettingRule<Long> HEARTBEAT_MS = longSetting("heartbeatMs", 100, 60_000L);
+    static final SettingRule<Long> NODE_LEASE_MS = longSetting("nodeLeaseMs", 1_000, 3_600_000L);
 
     // The delivery policy's keys: defaults in io.courier.pubsub, each service's own values elsewhere.
     static final SettingRule<Integer> MAX_ATTEMPTS = intSetting("maxAttempts", 1, null);

@@ -10,16 +10,26 @@ import org.slf4j.LoggerFactory;
  * {@link SettingRule}) is reported, naming its key, and replaced by its default, so that a typo in
  * {@code etc/io.courier.pubsub.cfg} never stops pub/sub.
  */
-record Settings(int maxMessageSize, int deliveryThreads, int batchSize, long sweepIntervalMs, DeliveryPolicy defaults) {
+record Settings(int maxMessageSize, int deliveryThreads, int batchSize, long sweepIntervalMs, String node,
+        long heartbeatMs, long nodeLeaseMs, DeliveryPolicy defaults) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Settings.class);
 
     static Settings of(PubSubConfig c) {
+        long heartbeatMs = valid(SettingRule.HEARTBEAT_MS, c::heartbeatMs);
+        long leaseMs = valid(SettingRule.NODE_LEASE_MS, c::nodeLeaseMs);
+        if (leaseMs <= 2 * heartbeatMs) {
+            long fallback = Math.max(SettingRule.NODE_LEASE_MS.defaultValue(), 3 * heartbeatMs);
+            LOG.warn("{} in {}: {} is not more than twice {} ({}); using {} instead", SettingRule.NODE_LEASE_MS.key(),
+                    PubSubConfig.PID, leaseMs, SettingRule.HEARTBEAT_MS.key(), heartbeatMs, fallback);
+            leaseMs = fallback;
+        }
         return new Settings(
                 valid(SettingRule.MAX_MESSAGE_SIZE, c::maxMessageSize),
                 valid(SettingRule.DELIVERY_THREADS, c::deliveryThreads),
                 valid(SettingRule.BATCH_SIZE, c::batchSize),
                 valid(SettingRule.SWEEP_INTERVAL_MS, c::sweepIntervalMs),
+                c.node() == null ? "" : c.node(), heartbeatMs, leaseMs,
                 new DeliveryPolicy(
                         valid(SettingRule.MAX_ATTEMPTS, c::maxAttempts),
                         valid(SettingRule.BACKOFF_INITIAL_MS, c::backoffInitialMs),

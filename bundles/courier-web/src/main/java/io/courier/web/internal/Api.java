@@ -54,6 +54,7 @@ final class Api {
         switch (method + " " + call) {
             case "GET services" -> json(resp, 200, dashboard.services());
             case "GET topics" -> json(resp, 200, dashboard.topics());
+            case "GET nodes" -> json(resp, 200, dashboard.nodes());
             case "GET browse" -> browse(req, resp, required(arg, "a service or shared topic name"));
             case "GET messages" -> json(resp, 200, message(dashboard.message(required(arg, "a message id"))));
             case "POST publish" -> publish(req, resp, required(arg, "a service or shared topic name"));
@@ -64,7 +65,7 @@ final class Api {
             case "POST purge" -> json(resp, 200, Map.of("deleted",
                     dashboard.purge(required(arg, "a service or shared topic name"), dead(req))));
             default -> throw WebException.notFound("No API call " + method + " " + Errors.quote("/courier/api" + path)
-                    + "; the calls are GET services, topics, browse/{name}, messages/{id} and POST publish/{name},"
+                    + "; the calls are GET services, topics, nodes, browse/{name}, messages/{id} and POST publish/{name},"
                     + " invoke/{name}, retry/{id}, retry-dead/{name}, purge/{name}");
         }
     }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import io.courier.api.Names;
 import io.courier.api.Service;
 import io.courier.pubsub.MessageDetails;
+import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
@@ -30,6 +31,11 @@ final class Dashboard {
 
     List<TopicInfo> topics() {
         return admin.topics();
+    }
+
+    /** The nodes using the store's database, sorted by name. */
+    List<NodeInfo> nodes() {
+        return admin.nodes();
     }
 
     /** One page of a service's or a shared topic's pending messages or dead letters. */

@@ -57,6 +57,12 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
     /** The type of a column of long text: message data. */
     String textType();
 
+    /**
+     * An SQL expression for the database's clock, in milliseconds since the epoch: the one clock the nodes sharing
+     * a database agree on, whatever their own clocks say.
+     */
+    String currentMillis();
+
     /** CREATE TABLE for one of the store's tables, with the storage options its use calls for. */
     String createTable(String name, String columns, TableUse use);
 

@@ -81,6 +81,11 @@ final class HsqldbDialect implements Dialect {
     }
 
     @Override
+    public String currentMillis() {
+        return "UNIX_MILLIS()";
+    }
+
+    @Override
     public String createTable(String name, String columns, TableUse use) {
         return "CREATE CACHED TABLE IF NOT EXISTS " + name + " (" + columns + ")";
     }

@@ -71,6 +71,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String currentMillis() {
+        return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
+    @Override
     public String createTable(String name, String columns, TableUse use) {
         String options = switch (use) {
         case QUEUE -> "fillfactor = 90, autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,"

@@ -28,7 +28,7 @@ public final class Schema {
 
     /** Each step's statements, in a dialect; step N brings the schema from version N-1 to N. */
     private static final List<Function<Dialect, List<String>>> STEPS = List.of(Schema::tables,
-            Schema::messagesInDeliveries);
+            Schema::messagesInDeliveries, Schema::nodes);
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
@@ -85,6 +85,17 @@ public final class Schema {
                 addToDeliveries("EXTCLIENTID VARCHAR(200)"), addToDeliveries("PUBLISHER VARCHAR(200)"),
                 addToDeliveries("PUBLISHEDAT BIGINT"), addToDeliveries("EXPIRESAT BIGINT"),
                 "CREATE UNIQUE INDEX IF NOT EXISTS " + DELIVERY_MESSAGE_ID_UNIQUE + " ON COURIER_DELIVERY (MSGID)");
+    }
+
+    /**
+     * Version 3: the nodes using the database, each with its heartbeat (see {@link NodeStatements}). One row per
+     * node, updated once per heartbeat by that node only.
+     */
+    private static List<String> nodes(Dialect d) {
+        return List.of(d.createTable("COURIER_NODE", "NAME VARCHAR(200) NOT NULL PRIMARY KEY,"
+                + " INCARNATION VARCHAR(64) NOT NULL, ADDRESS VARCHAR(200), STARTEDAT BIGINT NOT NULL,"
+                + " HEARTBEATAT BIGINT NOT NULL, STOPPEDAT BIGINT, SERVICES " + d.textType() + ","
+                + " INFLIGHT INTEGER NOT NULL", TableUse.COUNTERS));
     }
 
     private static String addToDeliveries(String column) {

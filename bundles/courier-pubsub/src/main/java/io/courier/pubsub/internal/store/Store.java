@@ -42,6 +42,7 @@ public class Store implements AutoCloseable {
     private final Tallies tallies = new Tallies();
     private final KeptStatements kept = new KeptStatements();
     private final QueueStatements queue = new QueueStatements(kept);
+    private final NodeStatements nodes;
     private final QueueVacuum vacuum; // null where the database needs none, or without a pool
 
     /** A store that never vacuums the queue's tables: for tests and tools. */
@@ -53,6 +54,7 @@ public class Store implements AutoCloseable {
     public Store(EntityManagerFactory emf, Dialect dialect, DataSource pool) {
         this.emf = emf;
         this.dialect = dialect;
+        this.nodes = new NodeStatements(dialect);
         this.vacuum = pool == null ? null : dialect.vacuumQueue().map(sql -> new QueueVacuum(pool, sql)).orElse(null);
     }
 
@@ -288,6 +290,31 @@ public class Store implements AutoCloseable {
             }
             return due;
         });
+    }
+
+    // ---- nodes ------------------------------------------------------------------------------------------
+
+    /**
+     * Writes a node's heartbeat (see {@link NodeStatements}).
+     *
+     * @param leaseMs how long a silent node keeps its name
+     * @return the live node that holds the name, if not this one: nothing was written
+     */
+    public Optional<NodeRow> beat(NodeBeat beat, long leaseMs) {
+        return inConnection((em, c) -> nodes.beat(c, beat, leaseMs));
+    }
+
+    /** Marks a node's incarnation stopped. */
+    public void leave(String name, String incarnation) {
+        inConnection((em, c) -> {
+            nodes.leave(c, name, incarnation);
+            return null;
+        });
+    }
+
+    /** Every node that used the database in the last week, by name. */
+    public List<NodeRow> nodes() {
+        return inConnection((em, c) -> nodes.nodes(c));
     }
 
     // ---- operating -------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ class HsqldbStoreTest extends StoreTest {
     @Test
     void prepareCreatesTheTablesAndMayRunAgain() {
         assertEquals(Set.of("COURIER_SCHEMA", "COURIER_TOPIC", "COURIER_SUBSCRIPTION", "COURIER_MESSAGE",
-                "COURIER_DELIVERY"),
+                "COURIER_DELIVERY", "COURIER_NODE"),
                 db.query("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.SYSTEM_TABLES"
                         + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
                         .map(r -> r.get(0)).collect(Collectors.toSet()));
@@ -73,7 +73,7 @@ class HsqldbStoreTest extends StoreTest {
                     + " WHERE TABLE_SCHEM = 'PUBLIC' AND TABLE_NAME LIKE 'COURIER%'").stream()
                     .collect(Collectors.toMap(r -> r.get(0), r -> r.get(1)));
             assertEquals(Map.of("COURIER_SCHEMA", "CACHED", "COURIER_TOPIC", "CACHED", "COURIER_SUBSCRIPTION", "CACHED",
-                    "COURIER_MESSAGE", "CACHED", "COURIER_DELIVERY", "CACHED"), kinds);
+                    "COURIER_MESSAGE", "CACHED", "COURIER_DELIVERY", "CACHED", "COURIER_NODE", "CACHED"), kinds);
         }
     }
 

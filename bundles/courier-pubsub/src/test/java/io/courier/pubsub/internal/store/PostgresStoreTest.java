@@ -53,7 +53,7 @@ class PostgresStoreTest extends StoreTest {
         assertTrue(delivery.contains("fillfactor=90"), delivery);
         String message = db.value("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'courier_message'");
         assertTrue(message.contains("autovacuum_vacuum_scale_factor=0.01"), message);
-        for (String table : List.of("courier_topic", "courier_subscription")) {
+        for (String table : List.of("courier_topic", "courier_subscription", "courier_node")) {
             String options = db.value("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = '" + table + "'");
             assertTrue(options.contains("fillfactor=50"), table + ": " + options);
         }

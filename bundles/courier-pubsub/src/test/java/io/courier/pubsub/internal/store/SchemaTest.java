@@ -97,7 +97,7 @@ class SchemaTest {
             storeAsVersion1(db, "old-shared", x.topicId(), "PENDING", null, x.id(), y.id());
 
             Store store = db.preparedStore();
-            assertEquals("2", db.value("SELECT VERSION FROM COURIER_SCHEMA"));
+            assertEquals(String.valueOf(Schema.VERSION), db.value("SELECT VERSION FROM COURIER_SCHEMA"));
             store.write(List.of(new NewMessage("new-1", false, svc.topicId(), List.of(svc.id()), "{\"n\":1}",
                     "application/json", 5, "c-new", null, null, "pub", 3_000, 0)), List.of());
             assertEquals(List.of("old-1", "old-2", "old-shared"),

@@ -750,4 +750,68 @@ abstract class StoreTest {
         assertEquals(7, store.browse(List.of(sub.id()), false, 0, 100).size());
         assertEquals(7, db.countMessages(), "browsing does not consume");
     }
+
+    // ---- nodes -----------------------------------------------------------------------------------------
+
+    private static final long LEASE_MS = 10_000;
+
+    private static NodeBeat beat(String name, String incarnation, int inFlight, String... services) {
+        return new NodeBeat(name, incarnation, "host-" + name + ":8181", List.of(services), inFlight);
+    }
+
+    private NodeRow node(String name) {
+        return store.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for node " + name + " in " + store.nodes()));
+    }
+
+    @Test
+    void aNodesHeartbeatShowsItLiveWithItsServicesAndWorkInHand() {
+        assertEquals(Optional.empty(), store.beat(beat("a", "a-1", 0), LEASE_MS));
+        assertEquals(Optional.empty(), store.beat(beat("b", "b-1", 7, "orders", "billing"), LEASE_MS));
+        assertEquals(Optional.empty(), store.beat(beat("a", "a-1", 3, "orders"), LEASE_MS));
+
+        assertEquals(List.of("a", "b"), store.nodes().stream().map(NodeRow::name).toList());
+        NodeRow a = node("a");
+        assertEquals(List.of("orders"), a.services());
+        assertEquals(3, a.inFlight());
+        assertEquals("host-a:8181", a.address());
+        assertTrue(a.liveWithin(LEASE_MS), a.toString());
+        assertTrue(a.heartbeatAt() >= a.startedAt(), a.toString());
+        assertEquals(List.of("orders", "billing"), node("b").services());
+        assertEquals(7, node("b").inFlight());
+    }
+
+    @Test
+    void aNameHeldByALiveNodeIsRefusedToAnotherAndFreedWhenItStopsOrFallsSilent() {
+        store.beat(beat("a", "first", 1), LEASE_MS);
+
+        Optional<NodeRow> holder = store.beat(beat("a", "second", 2), LEASE_MS);
+        assertEquals("first", holder.map(NodeRow::incarnation).orElse(null), "the name is held by the live node");
+        assertEquals("first", node("a").incarnation(), "the second node wrote nothing");
+        assertEquals(1, node("a").inFlight());
+
+        store.leave("a", "first");
+        assertFalse(node("a").liveWithin(LEASE_MS), "a node that stopped is not live");
+        assertEquals(Optional.empty(), store.beat(beat("a", "second", 2), LEASE_MS), "a stopped node's name is free");
+        assertEquals("second", node("a").incarnation());
+        assertTrue(node("a").liveWithin(LEASE_MS));
+
+        // silent past the lease (a lease of 0 ms: any heartbeat is older), the name goes to the next start
+        assertEquals(Optional.empty(), store.beat(beat("a", "third", 0), 0));
+        assertEquals("third", node("a").incarnation());
+        assertEquals("third", store.beat(beat("a", "second", 2), LEASE_MS).map(NodeRow::incarnation).orElse(null),
+                "the silent node, back, learns that its name was taken over");
+    }
+
+    @Test
+    void nodesSilentForAWeekAreForgotten() {
+        store.beat(beat("old", "o-1", 0), LEASE_MS);
+        store.beat(beat("live", "l-1", 0), LEASE_MS);
+        db.execute("UPDATE COURIER_NODE SET HEARTBEATAT = HEARTBEATAT - " + (NodeStatements.FORGET_AFTER_MS + 60_000)
+                + " WHERE NAME = 'old'");
+
+        store.beat(beat("new", "n-1", 0), LEASE_MS);
+
+        assertEquals(List.of("live", "new"), store.nodes().stream().map(NodeRow::name).toList());
+    }
 }

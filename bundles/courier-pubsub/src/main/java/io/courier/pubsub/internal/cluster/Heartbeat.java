@@ -1,0 +1,126 @@
+package io.courier.pubsub.internal.cluster;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.courier.pubsub.internal.store.NodeBeat;
+import io.courier.pubsub.internal.store.NodeRow;
+import io.courier.pubsub.internal.store.Store;
+
+/**
+ * This node's row in the store, written every {@code heartbeatMs}: its address, the services registered on it and
+ * the deliveries it has in hand. Another node is live while its heartbeat is younger than {@code leaseMs}. A name
+ * already held by a live node is not taken: this node says so once and tries again with each beat, so that it
+ * takes the name once the other one stops or falls silent. A beat the store fails to write is said once, until
+ * one succeeds.
+ */
+public final class Heartbeat {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final Store store;
+    private final String name;
+    private final Supplier<String> address;
+    private final String incarnation = UUID.randomUUID().toString();
+    private final Supplier<List<String>> services;
+    private final IntSupplier inFlight;
+    private final long heartbeatMs;
+    private final long leaseMs;
+    private final ScheduledExecutorService timer;
+    // written by the timer's thread only
+    private volatile boolean held;
+    private String refusedBy;
+    private boolean failing;
+
+    public Heartbeat(Store store, String name, Supplier<String> address, Supplier<List<String>> services,
+            IntSupplier inFlight, long heartbeatMs, long leaseMs) {
+        this.store = store;
+        this.name = name;
+        this.address = address;
+        this.services = services;
+        this.inFlight = inFlight;
+        this.heartbeatMs = heartbeatMs;
+        this.leaseMs = leaseMs;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "courier-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Writes the first beat now, the next ones every {@code heartbeatMs}. */
+    public void start() {
+        timer.scheduleWithFixedDelay(this::beat, 0, heartbeatMs, TimeUnit.MILLISECONDS);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Whether a node's row is this node's: its name, written by this start. */
+    public boolean holds(NodeRow row) {
+        return row.name().equals(name) && row.incarnation().equals(incarnation);
+    }
+
+    /** How long a silent node is taken for live. */
+    public long leaseMs() {
+        return leaseMs;
+    }
+
+    private void beat() {
+        try {
+            Optional<NodeRow> holder = store.beat(new NodeBeat(name, incarnation, address.get(), services.get(),
+                    inFlight.getAsInt()), leaseMs);
+            if (failing) {
+                failing = false;
+                LOG.info("Node '{}': its heartbeat is written again", name);
+            }
+            if (holder.isEmpty() && !held) {
+                held = true;
+                refusedBy = null;
+                LOG.info("Node '{}' ({}) is in the database's nodes (heartbeat every {} ms, lease {} ms)", name,
+                        address.get(), heartbeatMs, leaseMs);
+            } else if (holder.isPresent() && !holder.get().incarnation().equals(refusedBy)) {
+                held = false;
+                refusedBy = holder.get().incarnation();
+                LOG.error("The node name '{}' is held by another running node ({}, heartbeat {} ms ago): give this"
+                        + " node a name of its own (COURIER_NODE, or node in etc/io.courier.pubsub.cfg); it takes the"
+                        + " name if the other one stops or is silent for {} ms", name, holder.get().address(),
+                        holder.get().sinceHeartbeatMs(), leaseMs);
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("Node '{}': its heartbeat could not be written: {} (said once, until it is)", name,
+                        e.toString());
+            }
+        }
+    }
+
+    /** Stops beating and marks the node stopped in the store, if it held its name. */
+    public void stop() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (held) {
+            try {
+                store.leave(name, incarnation);
+            } catch (RuntimeException e) {
+                LOG.warn("Node '{}' could not mark itself stopped ({}); the others see it silent after {} ms", name,
+                        e.toString(), leaseMs);
+            }
+        }
+    }
+}

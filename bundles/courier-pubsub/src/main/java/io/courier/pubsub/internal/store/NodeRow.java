@@ -1,0 +1,18 @@
+package io.courier.pubsub.internal.store;
+
+import java.util.List;
+
+/**
+ * A node's row, as read, times by the database's clock.
+ *
+ * @param stoppedAt        when it stopped on purpose, null while it runs or if it went silent
+ * @param sinceHeartbeatMs how long ago it last beat, when read
+ */
+public record NodeRow(String name, String incarnation, String address, long startedAt, long heartbeatAt,
+        Long stoppedAt, List<String> services, int inFlight, long sinceHeartbeatMs) {
+
+    /** Whether it runs: not stopped, and beat within the lease. */
+    public boolean liveWithin(long leaseMs) {
+        return stoppedAt == null && sinceHeartbeatMs <= leaseMs;
+    }
+}

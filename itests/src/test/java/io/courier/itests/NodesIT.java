@@ -1,0 +1,96 @@
+package io.courier.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.Test;
+
+import io.courier.testing.postgresql.PostgresServer;
+
+/**
+ * Nodes sharing one PostgreSQL database, as an operator sees them in {@code courier:nodes}: two distributions
+ * started as processes with their own {@code COURIER_NODE}; each lists both, live, with the services registered on
+ * each; one killed with SIGKILL is shown gone once its lease is over; one stopped is shown stopped; a third
+ * started with a name that a live node holds says so in its log and does not take the name.
+ */
+public class NodesIT {
+
+    private static final long LEASE_MS = 3_000;
+
+    @Test
+    public void nodesSeeEachOtherLiveThenGoneAfterAKillAndStoppedAfterAStop() throws Exception {
+        PostgresDatabase database = PostgresDatabase.create(PostgresServer.shared(), "nodes");
+        try (KarafProcess a = node("a", database); KarafProcess b = node("b", database)) {
+            a.start();
+            b.start();
+            await("both nodes live, each with the test services, seen from node-a").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        Map<String, List<String>> nodes = nodes(a);
+                        assertEquals(nodes.toString(), "live", state(nodes, "* node-a"));
+                        assertEquals(nodes.toString(), "live", state(nodes, "node-b"));
+                        assertTrue(nodes.toString(), nodes.get("node-b").get(6).contains("itest.recorder"));
+                    });
+            assertEquals("node-b marks itself", "live", state(nodes(b), "* node-b"));
+
+            b.kill9();
+            long killed = System.nanoTime();
+            await("node-b gone, seen from node-a").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "gone".equals(state(nodes(a), "node-b")));
+            long goneMs = (System.nanoTime() - killed) / 1_000_000;
+            System.out.printf("NodesIT: node-b killed, seen gone by node-a after %d ms (lease %d ms)%n", goneMs,
+                    LEASE_MS);
+            assertTrue("gone after the lease, not before: " + goneMs + " ms", goneMs >= LEASE_MS - 1_000);
+
+            b.start();
+            await("node-b live again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "live".equals(state(nodes(a), "node-b")));
+
+            try (KarafProcess impostor = node("b-again", database)) {
+                impostor.environment("COURIER_NODE", "node-b");
+                impostor.start();
+                await("the second node-b saying the name is held").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> Files.readString(
+                                impostor.data("log/karaf.log")).contains("The node name 'node-b' is held by another"));
+                Map<String, List<String>> seen = nodes(impostor);
+                assertEquals("the impostor does not hold node-b: " + seen, "live", state(seen, "node-b"));
+                assertEquals("node-b still held by the first one", "live", state(nodes(b), "* node-b"));
+            }
+
+            a.stop();
+            await("node-a stopped, seen from node-b").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> "stopped".equals(state(nodes(b), "node-a")));
+        }
+    }
+
+    /** A distribution named {@code node-<name>} on the database, with a short lease. */
+    private static KarafProcess node(String name, PostgresDatabase database) throws Exception {
+        KarafProcess karaf = KarafProcess.withTestServices("nodes-" + name);
+        karaf.usePostgres(database);
+        karaf.environment("COURIER_NODE", "node-" + name);
+        karaf.configure("io.courier.pubsub", "heartbeatMs", "500");
+        karaf.configure("io.courier.pubsub", "nodeLeaseMs", String.valueOf(LEASE_MS));
+        return karaf;
+    }
+
+    /** A node's state in {@link #nodes}: live, stopped or gone; absent if it is not listed. */
+    private static String state(Map<String, List<String>> nodes, String name) {
+        List<String> row = nodes.get(name);
+        return row == null ? "absent" : row.get(4);
+    }
+
+    /** {@code courier:nodes --no-format}, each row's cells by its first (the name, marked * for the node asked). */
+    private static Map<String, List<String>> nodes(KarafProcess karaf) throws Exception {
+        return karaf.client("courier:nodes --no-format").lines().filter(l -> l.contains("\t"))
+                .map(l -> Arrays.stream(l.split("\t")).map(String::strip).toList())
+                .collect(Collectors.toMap(cells -> cells.get(0), Function.identity()));
+    }
+}
