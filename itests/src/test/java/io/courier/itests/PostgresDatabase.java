@@ -26,6 +26,15 @@ record PostgresDatabase(String url, String user, String password) {
         return new PostgresDatabase(url, name, PASSWORD);
     }
 
+    /** The number a query for one number answers, such as a count of rows. */
+    long count(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The tables in the database's public schema: Courier's, once its store has opened there. */
     List<String> tables() throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, password);

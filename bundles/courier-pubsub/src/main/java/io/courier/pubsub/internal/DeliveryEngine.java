@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -54,6 +55,8 @@ final class DeliveryEngine {
     private ScheduledFuture<?> sweep;
     private volatile boolean running = true;
 
+    private volatile BooleanSupplier nodeHeld = () -> true;
+
     DeliveryEngine(Store store, ServiceRegistry registry, Routing routing,
             Function<RegisteredService, DeliveryPolicy> policies, Metrics metrics, Acknowledger acknowledger,
             int threads, int batchSize, long sweepIntervalMs) {
@@ -77,6 +80,16 @@ final class DeliveryEngine {
             return t;
         });
         sweepEvery(sweepIntervalMs);
+    }
+
+    /** Whether this node may claim deliveries: it holds its name (see {@link #deliverWhile}). */
+    boolean nodeHeld() {
+        return nodeHeld.getAsBoolean();
+    }
+
+    /** Delivers only while {@code held} says this node holds its name; until called, always. */
+    void deliverWhile(BooleanSupplier held) {
+        nodeHeld = held;
     }
 
     /** Makes a subscription's worker look for due deliveries now. */

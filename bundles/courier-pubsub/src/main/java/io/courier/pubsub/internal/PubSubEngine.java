@@ -107,8 +107,8 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
                 database::info, () -> heartbeat);
         running = new Running(store, writer, engine, registrations, publishing, admin);
         writer.start();
+        startHeartbeat(store, engine); // before the first delivery: claims hold while the heartbeat does
         registry.addListener(registrations);
-        startHeartbeat(store, engine);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
                 settings.deliveryThreads());
     }
@@ -117,12 +117,20 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     @Modified
     synchronized void modified(PubSubConfig config) {
         Settings changed = Settings.of(config);
+        Settings before = settings;
         settings = changed;
         Running r = running;
         if (r != null) {
             r.engine().resize(changed.deliveryThreads(), changed.batchSize(), changed.sweepIntervalMs());
-            heartbeat.stop();
-            startHeartbeat(r.store(), r.engine());
+            if (!changed.node().equals(before.node()) || changed.heartbeatMs() != before.heartbeatMs()
+                    || changed.nodeLeaseMs() != before.nodeLeaseMs()) {
+                if (changed.node().equals(before.node())) {
+                    heartbeat.stopBeating(); // the same node beating anew: its claims hold on
+                } else {
+                    heartbeat.stop();
+                }
+                startHeartbeat(r.store(), r.engine());
+            }
         }
         LOG.info("Courier pub/sub settings changed: {}", changed);
     }
@@ -144,13 +152,19 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         LOG.info("Courier pub/sub stopped");
     }
 
-    /** Starts this node's heartbeat with the current settings. */
+    /**
+     * Starts this node's heartbeat with the current settings; the engine delivers while the node holds its name
+     * (its claims hold while its heartbeat does).
+     */
     private void startHeartbeat(Store store, DeliveryEngine engine) {
         Settings s = settings;
+        store.nodeLeaseMs(s.nodeLeaseMs());
         heartbeat = new Heartbeat(store, host.nodeName(s.node()), host::address,
                 () -> registry.services().stream().map(RegisteredService::name).sorted().toList(), engine::inFlight,
                 s.heartbeatMs(), s.nodeLeaseMs());
-        heartbeat.start();
+        Heartbeat started = heartbeat;
+        engine.deliverWhile(started::held);
+        started.start();
     }
 
     private Publisher publishing() {

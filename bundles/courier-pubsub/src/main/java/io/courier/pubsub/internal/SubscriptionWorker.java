@@ -31,6 +31,11 @@ final class SubscriptionWorker implements Runnable {
     private static final long STORE_RETRY_MAX_MS = 30_000;
     /** How long a call may go on after its interrupt before the service is reported as hung. */
     static final long HUNG_AFTER_INTERRUPT_MS = 1_000;
+    /**
+     * While this node does not hold its name, or another node delivers an ordered subscription, the worker looks
+     * again after this long.
+     */
+    static final long NODE_RETRY_MS = 1_000;
     /** When every handler thread is taken, the next try comes after this long. */
     static final long NO_THREAD_RETRY_MS = 1_000;
     /**
@@ -146,8 +151,18 @@ final class SubscriptionWorker implements Runnable {
             LOG.debug("Delivery to '{}' of topic '{}' is paused", subscription.subscriber(), topic);
             return false; // resume wakes it
         }
+        if (!engine.nodeHeld()) {
+            LOG.debug("This node does not hold its name yet: delivery to '{}' waits", subscription.subscriber());
+            wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
+            return false;
+        }
         RegisteredService service = found.get();
         DeliveryPolicy policy = engine.policy(service);
+        if (policy.ordered() && !engine.store().holdOrdered(subscription.id())) {
+            LOG.debug("Another node delivers the ordered subscription of '{}' to '{}'", topic, subscription.subscriber());
+            wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
+            return false;
+        }
         long now = System.currentTimeMillis();
         int limit = engine.batchSize();
         List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, registeredAt, limit, policy.ordered());

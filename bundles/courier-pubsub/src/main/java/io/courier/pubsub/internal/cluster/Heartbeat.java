@@ -2,7 +2,6 @@ package io.courier.pubsub.internal.cluster;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ public final class Heartbeat {
     private final Store store;
     private final String name;
     private final Supplier<String> address;
-    private final String incarnation = UUID.randomUUID().toString();
+    private final String incarnation;
     private final Supplier<List<String>> services;
     private final IntSupplier inFlight;
     private final long heartbeatMs;
@@ -44,6 +43,7 @@ public final class Heartbeat {
     public Heartbeat(Store store, String name, Supplier<String> address, Supplier<List<String>> services,
             IntSupplier inFlight, long heartbeatMs, long leaseMs) {
         this.store = store;
+        this.incarnation = store.incarnation();
         this.name = name;
         this.address = address;
         this.services = services;
@@ -57,13 +57,29 @@ public final class Heartbeat {
         });
     }
 
-    /** Writes the first beat now, the next ones every {@code heartbeatMs}. */
+    /** Writes the first beat now, on the caller's thread, the next ones every {@code heartbeatMs}. */
     public void start() {
-        timer.scheduleWithFixedDelay(this::beat, 0, heartbeatMs, TimeUnit.MILLISECONDS);
+        timer.submit(this::beat);
+        timer.scheduleWithFixedDelay(this::beat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+        try {
+            timer.submit(() -> { }).get(); // the first beat is done
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Whether this node holds its name: it may then claim deliveries, which hold while its heartbeat does. Until
+     * its first beat, or while another live node holds the name, it does not.
+     */
+    public boolean held() {
+        return held;
     }
 
     /** Whether a node's row is this node's: its name, written by this start. */
@@ -106,14 +122,9 @@ public final class Heartbeat {
         }
     }
 
-    /** Stops beating and marks the node stopped in the store, if it held its name. */
+    /** Stops beating and marks the node stopped in the store, if it held its name: its claims go to others. */
     public void stop() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopBeating();
         if (held) {
             try {
                 store.leave(name, incarnation);
@@ -121,6 +132,19 @@ public final class Heartbeat {
                 LOG.warn("Node '{}' could not mark itself stopped ({}); the others see it silent after {} ms", name,
                         e.toString(), leaseMs);
             }
+        }
+    }
+
+    /**
+     * Stops beating, leaving the row as it is: for a heartbeat that another one of the same incarnation replaces
+     * (its settings changed), so that this node's claims hold on.
+     */
+    public void stopBeating() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

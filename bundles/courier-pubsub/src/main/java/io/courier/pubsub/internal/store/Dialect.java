@@ -63,6 +63,12 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
      */
     String currentMillis();
 
+    /**
+     * Whether several nodes may use the database at once. If so, a node claims the deliveries it fetches, and
+     * acknowledges only those it still holds (see {@link QueueStatements}); if not, a node has the queue to itself.
+     */
+    boolean sharedByNodes();
+
     /** CREATE TABLE for one of the store's tables, with the storage options its use calls for. */
     String createTable(String name, String columns, TableUse use);
 

@@ -81,6 +81,11 @@ final class HsqldbDialect implements Dialect {
     }
 
     @Override
+    public boolean sharedByNodes() {
+        return false; // embedded: its lock file keeps every other process out
+    }
+
+    @Override
     public String currentMillis() {
         return "UNIX_MILLIS()";
     }

@@ -71,6 +71,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean sharedByNodes() {
+        return true;
+    }
+
+    @Override
     public String currentMillis() {
         return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
     }

@@ -54,6 +54,22 @@ final class QueueStatements {
     static final String NEWEST = "SELECT PRIORITY, NEXTATTEMPTAT FROM COURIER_DELIVERY WHERE SUBSCRIPTIONID = ?"
             + " AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY < ? ORDER BY SUBSCRIPTIONID DESC, STATE DESC,"
             + " PRIORITY DESC, MESSAGE_ID DESC FETCH FIRST 1 ROWS ONLY";
+
+    /** Due deliveries of one priority of a subscription: parameters subscription, priority, now, registered at. */
+    private static final String DUE = "SUBSCRIPTIONID = ? AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY = ?"
+            + " AND (NEXTATTEMPTAT <= ? OR LASTATTEMPTAT < ?)";
+
+    /**
+     * What a fetch returns of the deliveries {@code d} (chosen in a subquery or a WITH), with their messages: joined
+     * as {@code messages} says, which yields {@code m}.
+     */
+    private static String select(String deliveries, String messages) {
+        return "SELECT d.ID, d.ATTEMPTS, d.NEXTATTEMPTAT, d.LASTATTEMPTAT, d.LASTERROR, d.MESSAGE_ID, m.ID, "
+                + messageColumns("MSGID", "TOPICID", "DATA", "MIMETYPE") + ", d.PRIORITY, "
+                + messageColumns("CORRELATIONID", "INREPLYTO", "EXTCLIENTID", "PUBLISHER", "PUBLISHEDAT", "EXPIRESAT")
+                + " FROM " + deliveries + " d LEFT JOIN " + messages + " ORDER BY d.MESSAGE_ID";
+    }
+
     /**
      * One priority of a subscription's queue in publish order, the queue index walked forwards. Due: the next
      * attempt has come, or the last attempt was made before the service registered (a new registration does
@@ -61,14 +77,9 @@ final class QueueStatements {
      * the message rows some of them share: a join over the whole query let PostgreSQL's planner walk another index
      * of the deliveries and filter it, reading every other subscription's rows.
      */
-    static final String FETCH = "SELECT d.ID, d.ATTEMPTS, d.NEXTATTEMPTAT, d.LASTATTEMPTAT, d.LASTERROR,"
-            + " d.MESSAGE_ID, m.ID, " + messageColumns("MSGID", "TOPICID", "DATA", "MIMETYPE") + ", d.PRIORITY, "
-            + messageColumns("CORRELATIONID", "INREPLYTO", "EXTCLIENTID", "PUBLISHER", "PUBLISHEDAT", "EXPIRESAT")
-            + " FROM (SELECT * FROM COURIER_DELIVERY"
-            + " WHERE SUBSCRIPTIONID = ? AND STATE = '" + DeliveryEntity.PENDING + "' AND PRIORITY = ?"
-            + " AND (NEXTATTEMPTAT <= ? OR LASTATTEMPTAT < ?)"
-            + " ORDER BY SUBSCRIPTIONID, STATE, PRIORITY, MESSAGE_ID FETCH FIRST ? ROWS ONLY) d"
-            + " LEFT JOIN COURIER_MESSAGE m ON m.ID = d.MESSAGE_ID ORDER BY d.MESSAGE_ID";
+    static final String FETCH = select("(SELECT * FROM COURIER_DELIVERY WHERE " + DUE
+            + " ORDER BY SUBSCRIPTIONID, STATE, PRIORITY, MESSAGE_ID FETCH FIRST ? ROWS ONLY)",
+            "COURIER_MESSAGE m ON m.ID = d.MESSAGE_ID");
 
     /** Each column from the message's row if it has one, else from the delivery's (the other side is empty). */
     private static String messageColumns(String... columns) {
@@ -102,10 +113,63 @@ final class QueueStatements {
             + "'";
 
     private final KeptStatements statements;
+    /** Null where one node has the database to itself; else the statements of a queue that nodes share. */
+    private final Shared shared;
 
-    QueueStatements(KeptStatements statements) {
+    QueueStatements(KeptStatements statements, Dialect dialect) {
         this.statements = statements;
+        this.shared = dialect.sharedByNodes() ? new Shared(dialect.currentMillis()) : null;
     }
+
+    /**
+     * The queue where several nodes share the database. A node claims the deliveries it fetches: it writes its
+     * incarnation in their {@code CLAIMEDBY}, having chosen them with {@code FOR UPDATE SKIP LOCKED}, so that two
+     * nodes fetching at once never get the same rows. A claim holds while its node's heartbeat does: a delivery
+     * whose claimant stopped, or whose heartbeat is older than the lease, may be claimed by another node; a node
+     * may fetch its own claims again (what a batch left undelivered). A node records the outcome of a delivery
+     * only if it still holds it (fencing): an outcome whose claim went to another node changes nothing. A failed
+     * delivery's claim is let go, so that any node may make the next attempt. An ordered subscription is delivered
+     * by one node at a time: the node in its {@code DELIVEREDBY}, held the same way.
+     */
+    private static final class Shared {
+
+        /** Whether the delivery {@code d} may be claimed: parameters the claimant and the lease. */
+        private final String claimable;
+        private final String fetch;
+        private final String nextAttempt;
+        private final String holdOrdered;
+
+        Shared(String now) {
+            String live = "SELECT INCARNATION FROM COURIER_NODE WHERE STOPPEDAT IS NULL AND HEARTBEATAT >= " + now
+                    + " - ?";
+            claimable = "(d.CLAIMEDBY IS NULL OR d.CLAIMEDBY = ? OR d.CLAIMEDBY NOT IN (" + live + "))";
+            fetch = "WITH chosen AS (SELECT ID FROM COURIER_DELIVERY d WHERE " + DUE + " AND " + claimable
+                    + " ORDER BY SUBSCRIPTIONID, STATE, PRIORITY, MESSAGE_ID FETCH FIRST ? ROWS ONLY"
+                    + " FOR UPDATE SKIP LOCKED), claimed AS (UPDATE COURIER_DELIVERY c SET CLAIMEDBY = ? FROM chosen"
+                    + " WHERE c.ID = chosen.ID RETURNING c.*) " + select("claimed",
+                            // looked up by key, delivery by delivery: joined whole, PostgreSQL hashed the claimed
+                            // rows and read every message row (OFFSET 0 keeps the subquery from being merged in)
+                            "LATERAL (SELECT * FROM COURIER_MESSAGE m WHERE m.ID = d.MESSAGE_ID OFFSET 0) m ON TRUE");
+            nextAttempt = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY d WHERE SUBSCRIPTIONID = ? AND STATE = '"
+                    + DeliveryEntity.PENDING + "' AND " + claimable;
+            holdOrdered = "UPDATE COURIER_SUBSCRIPTION SET DELIVEREDBY = ? WHERE ID = ? AND (DELIVEREDBY IS NULL"
+                    + " OR DELIVEREDBY NOT IN (" + live + "))";
+        }
+    }
+
+    /**
+     * The fetch of this queue: {@link #FETCH}'s parameters, where nodes share the queue with the claimant's
+     * incarnation and lease after the fourth, and the incarnation again last.
+     */
+    String fetchSql() {
+        return shared == null ? FETCH : shared.fetch;
+    }
+
+    /** Only a pending delivery this node holds is acknowledged (see {@link Shared}). */
+    private static final String DELETE_CLAIMED = DELETE_DELIVERY + " AND CLAIMEDBY = ?";
+    /** A failed delivery this node holds; its claim let go. */
+    private static final String RECORD_CLAIMED_FAILURE = RECORD_FAILURE.replace(" WHERE ID = ?",
+            ", CLAIMEDBY = NULL WHERE ID = ?") + " AND CLAIMEDBY = ?";
 
     /**
      * Inserts the messages: those for one subscription as deliveries that hold them, the others as message rows
@@ -226,15 +290,23 @@ final class QueueStatements {
      * Appends to {@code due} at most {@code limit} pending deliveries of one priority, in publish order, that are
      * due at {@code now} or were last attempted before {@code registeredAt}.
      */
-    void fetch(Connection c, long subscriptionId, int priority, long now, long registeredAt, int limit,
-            List<DueDelivery> due) throws SQLException {
-        try (KeptStatements.Use use = statements.prepare(c, FETCH)) {
+    void fetch(Connection c, Claimant claimant, long subscriptionId, int priority, long now, long registeredAt,
+            int limit, List<DueDelivery> due) throws SQLException {
+        try (KeptStatements.Use use = statements.prepare(c, fetchSql())) {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
             ps.setInt(2, priority);
             ps.setLong(3, now);
             ps.setLong(4, registeredAt);
-            ps.setInt(5, limit);
+            int p = 5;
+            if (shared != null) {
+                ps.setString(p++, claimant.incarnation());
+                ps.setLong(p++, claimant.leaseMs());
+            }
+            ps.setInt(p++, limit);
+            if (shared != null) {
+                ps.setString(p, claimant.incarnation());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rs.getLong(7);
@@ -248,11 +320,15 @@ final class QueueStatements {
         }
     }
 
-    /** When the next pending delivery of a subscription is due, if it has one. */
-    Optional<Long> nextAttemptAt(Connection c, long subscriptionId) throws SQLException {
-        try (KeptStatements.Use use = statements.prepare(c, NEXT_ATTEMPT)) {
+    /** When the next pending delivery of a subscription that this node may claim is due, if it has one. */
+    Optional<Long> nextAttemptAt(Connection c, Claimant claimant, long subscriptionId) throws SQLException {
+        try (KeptStatements.Use use = statements.prepare(c, shared == null ? NEXT_ATTEMPT : shared.nextAttempt)) {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
+            if (shared != null) {
+                ps.setString(2, claimant.incarnation());
+                ps.setLong(3, claimant.leaseMs());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long next = rs.getLong(1);
@@ -262,12 +338,41 @@ final class QueueStatements {
     }
 
     /**
+     * Whether this node delivers an ordered subscription: it holds it, or took it now from no node or from one
+     * that stopped or is silent past the lease. Always, where one node has the database to itself.
+     */
+    boolean holdOrdered(Connection c, Claimant claimant, long subscriptionId) throws SQLException {
+        if (shared == null) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT DELIVEREDBY FROM COURIER_SUBSCRIPTION WHERE ID = ?")) {
+            ps.setLong(1, subscriptionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && claimant.incarnation().equals(rs.getString(1))) {
+                    return true; // the common case: no write
+                }
+            }
+        }
+        try (KeptStatements.Use use = statements.prepare(c, shared.holdOrdered)) {
+            PreparedStatement ps = use.statement();
+            ps.setString(1, claimant.incarnation());
+            ps.setLong(2, subscriptionId);
+            ps.setLong(3, claimant.leaseMs());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
      * Records the outcomes of delivery batches: deliveries done with are deleted, then the message rows they
      * shared once no delivery is left for them; failed deliveries get their next attempt or become dead. Each
-     * subscription's deliveries done go to {@code tallies}, for its counts.
+     * subscription's deliveries done go to {@code tallies}, for its counts. Where nodes share the queue, only the
+     * deliveries this node holds are reached.
+     *
+     * @return how many outcomes reached no delivery: taken over by another node, or deleted meanwhile (purged)
      */
-    void complete(Connection c, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
+    int complete(Connection c, Claimant claimant, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
             Tallies.Unwritten tallies) throws SQLException {
+        int missed = 0;
         Set<Long> messages = new TreeSet<>(); // locked in key order: no two transactions wait for each other
         boolean anyDone = false;
         for (Acknowledgement a : acknowledgements) {
@@ -279,12 +384,15 @@ final class QueueStatements {
         }
         if (anyDone) {
             List<Long> subscriptions = new ArrayList<>(); // of each delete
-            try (KeptStatements.Use use = statements.prepare(c, DELETE_DELIVERY)) {
+            try (KeptStatements.Use use = statements.prepare(c, shared == null ? DELETE_DELIVERY : DELETE_CLAIMED)) {
                 PreparedStatement ps = use.statement();
                 for (Acknowledgement a : acknowledgements) {
                     for (List<BatchOutcome.Done> done : List.of(a.outcome().delivered(), a.outcome().expired())) {
                         for (BatchOutcome.Done d : done) {
                             ps.setLong(1, d.deliveryId());
+                            if (shared != null) {
+                                ps.setString(2, claimant.incarnation());
+                            }
                             ps.addBatch();
                             if (d.messageRow()) {
                                 messages.add(d.messageSeq());
@@ -296,6 +404,7 @@ final class QueueStatements {
                 int[] deleted = ps.executeBatch();
                 for (int i = 0; i < deleted.length; i++) {
                     change.add(subscriptions.get(i), -reached(deleted[i]), 0);
+                    missed += 1 - reached(deleted[i]);
                 }
             }
             if (!messages.isEmpty()) {
@@ -320,7 +429,8 @@ final class QueueStatements {
         }
         if (acknowledgements.stream().anyMatch(a -> !a.outcome().failed().isEmpty())) {
             List<Long> dying = new ArrayList<>(); // of each update: the subscription if the delivery becomes dead
-            try (KeptStatements.Use use = statements.prepare(c, RECORD_FAILURE)) {
+            try (KeptStatements.Use use = statements.prepare(c,
+                    shared == null ? RECORD_FAILURE : RECORD_CLAIMED_FAILURE)) {
                 PreparedStatement ps = use.statement();
                 for (Acknowledgement a : acknowledgements) {
                     for (BatchOutcome.Failure f : a.outcome().failed()) {
@@ -330,18 +440,23 @@ final class QueueStatements {
                         ps.setLong(4, a.now());
                         ps.setString(5, Store.truncate(f.error(), DeliveryEntity.MAX_ERROR_CHARS));
                         ps.setLong(6, f.deliveryId());
+                        if (shared != null) {
+                            ps.setString(7, claimant.incarnation());
+                        }
                         ps.addBatch();
                         dying.add(f.dead() ? a.subscriptionId() : null);
                     }
                 }
                 int[] updated = ps.executeBatch();
                 for (int i = 0; i < updated.length; i++) {
+                    missed += 1 - reached(updated[i]);
                     if (dying.get(i) != null) {
                         change.add(dying.get(i), -reached(updated[i]), reached(updated[i]));
                     }
                 }
             }
         }
+        return missed;
     }
 
     /** Writes gathered tallies to the topic and subscription rows (see {@link Tallies}). */

@@ -88,14 +88,17 @@ public final class Schema {
     }
 
     /**
-     * Version 3: the nodes using the database, each with its heartbeat (see {@link NodeStatements}). One row per
-     * node, updated once per heartbeat by that node only.
+     * Version 3: the nodes using the database, each with its heartbeat (see {@link NodeStatements}), one row per
+     * node, updated once per heartbeat by that node only; and which node holds a delivery it fetched, or an
+     * ordered subscription it delivers (on a database that several nodes share, see {@link QueueStatements}).
      */
     private static List<String> nodes(Dialect d) {
         return List.of(d.createTable("COURIER_NODE", "NAME VARCHAR(200) NOT NULL PRIMARY KEY,"
                 + " INCARNATION VARCHAR(64) NOT NULL, ADDRESS VARCHAR(200), STARTEDAT BIGINT NOT NULL,"
                 + " HEARTBEATAT BIGINT NOT NULL, STOPPEDAT BIGINT, SERVICES " + d.textType() + ","
-                + " INFLIGHT INTEGER NOT NULL", TableUse.COUNTERS));
+                + " INFLIGHT INTEGER NOT NULL", TableUse.COUNTERS),
+                addToDeliveries("CLAIMEDBY VARCHAR(64)"),
+                "ALTER TABLE COURIER_SUBSCRIPTION ADD COLUMN IF NOT EXISTS DELIVEREDBY VARCHAR(64)");
     }
 
     private static String addToDeliveries(String column) {

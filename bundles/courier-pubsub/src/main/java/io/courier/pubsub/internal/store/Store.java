@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -41,8 +43,12 @@ public class Store implements AutoCloseable {
     private final QueueDepths depths = new QueueDepths();
     private final Tallies tallies = new Tallies();
     private final KeptStatements kept = new KeptStatements();
-    private final QueueStatements queue = new QueueStatements(kept);
+    private final QueueStatements queue;
     private final NodeStatements nodes;
+    /** This store's claimant: made up per store, the lease as last set ({@link #nodeLeaseMs}). */
+    private volatile Claimant claimant = new Claimant(UUID.randomUUID().toString(), 10_000);
+    /** Outcomes that reached no delivery (see {@link QueueStatements#complete}). */
+    private final AtomicLong missedOutcomes = new AtomicLong();
     private final QueueVacuum vacuum; // null where the database needs none, or without a pool
 
     /** A store that never vacuums the queue's tables: for tests and tools. */
@@ -54,6 +60,7 @@ public class Store implements AutoCloseable {
     public Store(EntityManagerFactory emf, Dialect dialect, DataSource pool) {
         this.emf = emf;
         this.dialect = dialect;
+        this.queue = new QueueStatements(kept, dialect);
         this.nodes = new NodeStatements(dialect);
         this.vacuum = pool == null ? null : dialect.vacuumQueue().map(sql -> new QueueVacuum(pool, sql)).orElse(null);
     }
@@ -149,7 +156,12 @@ public class Store implements AutoCloseable {
                     gathered.published(messages);
                 }
                 if (!acknowledgements.isEmpty()) {
-                    queue.complete(c, acknowledgements, change, gathered);
+                    int missed = queue.complete(c, claimant, acknowledgements, change, gathered);
+                    if (missed > 0) {
+                        missedOutcomes.addAndGet(missed);
+                        LOG.info("{} delivery outcomes of this node changed nothing: their deliveries were taken over by"
+                                + " another node (this node was silent past its lease) or deleted meanwhile", missed);
+                    }
                 }
                 return null;
             }));
@@ -257,7 +269,7 @@ public class Store implements AutoCloseable {
             List<DueDelivery> due = new ArrayList<>();
             Integer priority = queue.topPriority(c, subscriptionId, PublishOptions.MAX_PRIORITY + 1);
             while (priority != null) {
-                queue.fetch(c, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
+                queue.fetch(c, claimant, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
                         limit - due.size(), due);
                 priority = due.size() < limit ? queue.topPriority(c, subscriptionId, priority) : null;
             }
@@ -267,7 +279,7 @@ public class Store implements AutoCloseable {
 
     /** When the next pending delivery of a subscription is due, if it has one. */
     public Optional<Long> nextAttemptAt(long subscriptionId) {
-        return inConnection((em, c) -> queue.nextAttemptAt(c, subscriptionId));
+        return inConnection((em, c) -> queue.nextAttemptAt(c, claimant, subscriptionId));
     }
 
     /**
@@ -292,6 +304,19 @@ public class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether this node delivers an ordered subscription now: always where it has the database to itself; where
+     * nodes share it, if it holds the subscription or took it from a node that stopped or fell silent.
+     */
+    public boolean holdOrdered(long subscriptionId) {
+        return inConnection((em, c) -> queue.holdOrdered(c, claimant, subscriptionId));
+    }
+
+    /** Delivery outcomes recorded by this store that reached no delivery: taken over by another node, or purged. */
+    public long missedOutcomes() {
+        return missedOutcomes.get();
+    }
+
     // ---- nodes ------------------------------------------------------------------------------------------
 
     /**
@@ -310,6 +335,16 @@ public class Store implements AutoCloseable {
             nodes.leave(c, name, incarnation);
             return null;
         });
+    }
+
+    /** The incarnation this store claims deliveries as, which its node's heartbeat writes. */
+    public String incarnation() {
+        return claimant.incarnation();
+    }
+
+    /** How long a node's heartbeat may be silent before its claims go to others; the same on every node. */
+    public void nodeLeaseMs(long leaseMs) {
+        claimant = new Claimant(claimant.incarnation(), leaseMs);
     }
 
     /** Every node that used the database in the last week, by name. */

@@ -108,7 +108,7 @@ class KeySequenceTest {
                 AtomicLong keys = new AtomicLong(1_000_000);
                 List<NewMessage> next = new ArrayList<>(messages("t2-", 100, a, b));
                 next.addAll(messages("o2-", 20, other));
-                new QueueStatements(new KeptStatements()).insert(countingRuns(c, runs), next, keys::incrementAndGet,
+                new QueueStatements(new KeptStatements(), db.dialect()).insert(countingRuns(c, runs), next, keys::incrementAndGet,
                         keys::incrementAndGet);
                 c.commit();
             }

@@ -81,7 +81,7 @@ class PostgresStoreTest extends StoreTest {
         }
         // a fetch from the head of the drained queue reads a page or two, not 10,000 dead entries (without the
         // vacuum: 60 pages and more)
-        String fetch = plan("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)", QueueStatements.FETCH, sub.id(), 5, 2_000, 0, 100);
+        String fetch = plan("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)", fetchSql(), fetchParameters(sub.id()));
         String execution = fetch.substring(0, fetch.indexOf("Planning"));
         int pages = Pattern.compile("shared hit=(\\d+)").matcher(execution).results()
                 .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0);
@@ -112,17 +112,134 @@ class PostgresStoreTest extends StoreTest {
         }
         db.execute("ANALYZE");
 
-        String fetch = plan(QueueStatements.FETCH, late.id(), 5, 2_000, 0, 100);
+        String fetch = plan(fetchSql(), fetchParameters(late.id()));
         assertTrue(fetch.contains("using courier_delivery_queue"), "FETCH walks the queue index:\n" + fetch);
         String newest = plan(QueueStatements.NEWEST, late.id(), PublishOptions.MAX_PRIORITY + 1);
         assertTrue(newest.contains("Backward using courier_delivery_queue"),
                 "NEWEST walks the queue index backwards:\n" + newest);
         for (SubscriptionRow sub : List.of(busy, late, sharedA)) {
-            for (String plan : List.of(plan(QueueStatements.FETCH, sub.id(), 5, 2_000, 0, 100),
+            for (String plan : List.of(plan(fetchSql(), fetchParameters(sub.id())),
                     plan(QueueStatements.NEWEST, sub.id(), PublishOptions.MAX_PRIORITY + 1))) {
-                assertFalse(plan.contains("Seq Scan"), sub.subscriber() + ": no statement reads a whole table:\n" + plan);
+                assertFalse(plan.replace("Seq Scan on courier_node", "").contains("Seq Scan"), sub.subscriber()
+                        + ": no statement reads a whole table but the nodes' (a row per node):\n" + plan);
             }
         }
+    }
+
+    // ---- several nodes on one database: claims ----------------------------------------------------------
+
+    private static final long LEASE = 10_000;
+
+    /** Another node's store on the same database, its heartbeat written under {@code name}. */
+    private Store node(String name) {
+        Store other = db.newStore();
+        beat(other, name);
+        return other;
+    }
+
+    private static void beat(Store node, String name) {
+        assertEquals(java.util.Optional.empty(), node.beat(new NodeBeat(name, node.incarnation(), name, List.of(), 0),
+                LEASE));
+    }
+
+    private static List<String> msgIds(List<DueDelivery> deliveries) {
+        return deliveries.stream().map(DueDelivery::msgId).toList();
+    }
+
+    private List<NewMessage> published(SubscriptionRow sub, int count) {
+        List<NewMessage> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            messages.add(message(String.format("m%02d", i), 5, 1_000 + i, sub));
+        }
+        insert(messages);
+        return messages;
+    }
+
+    private static void acknowledge(Store node, long subscriptionId, List<DueDelivery> delivered) {
+        BatchOutcome done = new BatchOutcome();
+        delivered.forEach(done::delivered);
+        node.write(List.of(), List.of(new Acknowledgement(subscriptionId, done, 3_000)));
+    }
+
+    @Test
+    void twoNodesFetchingTheSameQueueGetDifferentDeliveriesAndEachItsOwnAgain() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        published(sub, 20);
+        beat(store, "a");
+        Store b = node("b");
+
+        List<String> first = msgIds(store.fetchDue(sub.id(), 2_000, 0, 10, false));
+        List<DueDelivery> heldByB = b.fetchDue(sub.id(), 2_000, 0, 10, false);
+        List<String> second = msgIds(heldByB);
+
+        assertEquals(10, first.size());
+        assertEquals(10, second.size());
+        assertTrue(first.stream().noneMatch(second::contains), first + " and " + second + " overlap");
+        assertEquals(first, msgIds(store.fetchDue(sub.id(), 2_000, 0, 10, false)),
+                "a node fetches again what it holds and did not deliver");
+        assertEquals(List.of(), msgIds(b.fetchDue(sub.id(), 2_000, 0, 10, false)).stream()
+                .filter(first::contains).toList(), "never what the other node holds");
+        acknowledge(b, sub.id(), heldByB);
+        assertEquals(java.util.Optional.empty(), b.nextAttemptAt(sub.id()),
+                "b has nothing to wait for: the rest is held by a, live");
+        assertTrue(store.nextAttemptAt(sub.id()).isPresent(), "a has");
+    }
+
+    @Test
+    void aSilentNodesDeliveriesGoToAnotherAndItsLateAcknowledgementsChangeNothing() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        published(sub, 20);
+        beat(store, "a");
+        Store b = node("b");
+        List<DueDelivery> heldByA = store.fetchDue(sub.id(), 2_000, 0, 10, false);
+        assertEquals(10, b.fetchDue(sub.id(), 2_000, 0, 20, false).size(), "a's ten are held while it beats");
+
+        db.execute("UPDATE COURIER_NODE SET HEARTBEATAT = HEARTBEATAT - " + (LEASE + 1_000) + " WHERE NAME = 'a'");
+        List<DueDelivery> all = b.fetchDue(sub.id(), 2_000, 0, 20, false);
+        assertEquals(20, all.size(), "a silent past the lease: its deliveries go to b");
+
+        acknowledge(store, sub.id(), heldByA);
+        assertEquals(10, store.missedOutcomes(), "a's late acknowledgements reached nothing");
+        assertEquals(20, db.countMessages(), "and deleted nothing");
+
+        acknowledge(b, sub.id(), all);
+        assertEquals(0, b.missedOutcomes());
+        assertEquals(0, db.countMessages(), "b, which holds them, acknowledges them");
+    }
+
+    @Test
+    void aStoppedNodesDeliveriesGoToAnotherAtOnceAndAFailureLetsItsClaimGo() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        published(sub, 4);
+        beat(store, "a");
+        Store b = node("b");
+        List<DueDelivery> heldByA = store.fetchDue(sub.id(), 2_000, 0, 2, false);
+
+        BatchOutcome failed = new BatchOutcome();
+        failed.failed(new BatchOutcome.Failure(heldByA.get(0).deliveryId(), 1, 2_500, false, "boom"));
+        store.write(List.of(), List.of(new Acknowledgement(sub.id(), failed, 2_400)));
+        assertEquals(List.of("m00", "m02", "m03"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
+                "a failed delivery is anyone's for its next attempt; the other one a holds stays a's");
+
+        store.leave("a", store.incarnation());
+        assertEquals(List.of("m00", "m01", "m02", "m03"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
+                "a stopped: what it held is b's at once");
+    }
+
+    @Test
+    void anOrderedSubscriptionIsDeliveredByOneNodeAtATime() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        beat(store, "a");
+        Store b = node("b");
+
+        assertTrue(store.holdOrdered(sub.id()), "the first node to ask holds it");
+        assertTrue(store.holdOrdered(sub.id()), "and keeps it");
+        assertFalse(b.holdOrdered(sub.id()), "not the other, while the first beats");
+
+        db.execute("UPDATE COURIER_NODE SET HEARTBEATAT = HEARTBEATAT - " + (LEASE + 1_000) + " WHERE NAME = 'a'");
+        assertTrue(b.holdOrdered(sub.id()), "the first silent past the lease: the other takes it");
+        beat(store, "a");
+        assertFalse(store.holdOrdered(sub.id()), "the first, back, does not take it back");
     }
 
     @Test
@@ -135,6 +252,16 @@ class PostgresStoreTest extends StoreTest {
         assertEquals(1, due.size());
         assertEquals(data.length(), due.get(0).data().length());
         assertEquals(data, due.get(0).data());
+    }
+
+    /** The fetch of the store on PostgreSQL: the one of a queue that nodes share. */
+    private String fetchSql() {
+        return new QueueStatements(new KeptStatements(), db.dialect()).fetchSql();
+    }
+
+    /** The fetch's parameters for the deliveries of priority 5 due at 2,000, 100 at most, claimed as 'me'. */
+    private static Object[] fetchParameters(long subscriptionId) {
+        return new Object[] { subscriptionId, 5, 2_000, 0, "'me'", 10_000, 100, "'me'" };
     }
 
     /** PostgreSQL's plan for a statement of the queue, its parameters written in. */

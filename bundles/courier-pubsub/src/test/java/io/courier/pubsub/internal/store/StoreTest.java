@@ -525,10 +525,10 @@ abstract class StoreTest {
         SubscriptionRow x = subscribe("x", "/t");
         SubscriptionRow y = subscribe("y", "/t");
         insert(IntStream.range(0, 200).mapToObj(i -> message("m" + i, 5, 1_000, x, y)).toList());
-        List<DueDelivery> forX = store.fetchDue(x.id(), 2_000, 0, 200, false);
-        List<DueDelivery> forY = store.fetchDue(y.id(), 2_000, 0, 200, false);
         try (TestDatabase otherNode = TestDatabase.reopen(db)) {
             Store other = otherNode.newStore();
+            List<DueDelivery> forX = store.fetchDue(x.id(), 2_000, 0, 200, false);
+            List<DueDelivery> forY = other.fetchDue(y.id(), 2_000, 0, 200, false); // each node what it fetched
             CyclicBarrier together = new CyclicBarrier(2);
             ExecutorService nodes = Executors.newFixedThreadPool(2);
             try {
