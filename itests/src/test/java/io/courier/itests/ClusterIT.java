@@ -104,8 +104,14 @@ public class ClusterIT {
             await("the killed node live again, seen from node-1").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).until(() -> nodes.get(0).client("courier:nodes --no-format")
                             .lines().anyMatch(l -> l.startsWith("node-" + NODES) && l.contains("\tlive")));
-            // in the database itself: the queue depths nodes keep in memory do not see the other nodes' work yet
             assertEquals("deliveries left in the queue", 0, database.count("SELECT COUNT(*) FROM courier_delivery"));
+            for (KarafProcess node : nodes) {
+                await("courier:topics showing the queue empty on every node, whichever node delivered")
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> node.client("courier:topics --no-format").lines()
+                                .filter(l -> l.startsWith("itest.recorder"))
+                                .allMatch(l -> l.split("\\s*\t\\s*")[3].equals("0")));
+            }
         } finally {
             publishers.shutdownNow();
             for (KarafProcess node : nodes) {

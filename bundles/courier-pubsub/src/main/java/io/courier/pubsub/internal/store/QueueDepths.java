@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  * Changes run under a shared lock, the first count under the exclusive one: no change commits while the count
  * reads the table, so the count and the changes after it add up to the stored rows.
  * <p>
- * This holds while one Courier writes the database. Nodes sharing one database (the scale-out of the design)
- * would each miss the others' changes: they would keep the counts in the subscription rows instead.
+ * This holds while one Courier writes the database. Where nodes share it, each misses the others' changes: there
+ * the counts are counted again when a question finds them older than {@code recountAfterMs}, without holding the
+ * changes up meanwhile (a change committed during the count may be off until the next one). A stopgap: the count
+ * reads every stored delivery.
  */
 final class QueueDepths {
 
@@ -33,7 +35,14 @@ final class QueueDepths {
     }
 
     private final ReadWriteLock counting = new ReentrantReadWriteLock();
+    private final long recountAfterMs;
     private volatile Map<Long, QueueCounts> counts; // null until first counted
+    private volatile long countedAt;
+
+    /** @param recountAfterMs how old the counts may be before a question counts them again; 0: never */
+    QueueDepths(long recountAfterMs) {
+        this.recountAfterMs = recountAfterMs;
+    }
 
     /** Runs a transaction that changes deliveries; what it reports applies once it has returned, committed. */
     <T> T change(Function<Change, T> transaction) {
@@ -54,11 +63,17 @@ final class QueueDepths {
     /** The counts per subscription id; the first call counts them with {@code countStored}. */
     Map<Long, QueueCounts> get(Supplier<Map<Long, QueueCounts>> countStored) {
         Map<Long, QueueCounts> c = counts;
+        if (c != null && recountAfterMs > 0 && System.currentTimeMillis() - countedAt > recountAfterMs) {
+            countedAt = System.currentTimeMillis(); // one question counts, the others meanwhile read the last count
+            c = new ConcurrentHashMap<>(countStored.get());
+            counts = c;
+        }
         if (c == null) {
             counting.writeLock().lock();
             try {
                 if (counts == null) {
                     counts = new ConcurrentHashMap<>(countStored.get());
+                    countedAt = System.currentTimeMillis();
                 }
                 c = counts;
             } finally {

@@ -37,10 +37,12 @@ import org.slf4j.LoggerFactory;
 public class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    /** Where nodes share the database, how old the queue depths may be before a view counts them again. */
+    static final long DEPTHS_RECOUNT_MS = 5_000;
 
     private final EntityManagerFactory emf;
     private final Dialect dialect;
-    private final QueueDepths depths = new QueueDepths();
+    private final QueueDepths depths;
     private final Tallies tallies = new Tallies();
     private final KeptStatements kept = new KeptStatements();
     private final QueueStatements queue;
@@ -61,6 +63,7 @@ public class Store implements AutoCloseable {
         this.emf = emf;
         this.dialect = dialect;
         this.queue = new QueueStatements(kept, dialect);
+        this.depths = new QueueDepths(dialect.sharedByNodes() ? DEPTHS_RECOUNT_MS : 0);
         this.nodes = new NodeStatements(dialect);
         this.vacuum = pool == null ? null : dialect.vacuumQueue().map(sql -> new QueueVacuum(pool, sql)).orElse(null);
     }
