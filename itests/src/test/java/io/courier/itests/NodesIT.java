@@ -2,10 +2,13 @@ package io.courier.itests;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,8 @@ public class NodesIT {
                         });
                 assertEquals("node-b marks itself", "live", state(nodes(b), "* node-b"));
 
+                pauseOnOneNodeHoldsDeliveryOnBoth(a, b);
+
                 b.kill9();
                 long killed = System.nanoTime();
                 await("node-b gone, seen from node-a").atMost(Duration.ofSeconds(30))
@@ -71,6 +76,34 @@ public class NodesIT {
                         .pollInterval(Duration.ofMillis(200)).until(() -> "stopped".equals(state(nodes(b), "node-a")));
             }
         }
+    }
+
+    /**
+     * A pause made on node-a holds the delivery of what is published on node-b, on both nodes, from a heartbeat
+     * later (500 ms here); the resume on node-a releases it.
+     */
+    private static void pauseOnOneNodeHoldsDeliveryOnBoth(KarafProcess a, KarafProcess b) throws Exception {
+        Path deliveredA = a.data("itest/delivered.log");
+        Path deliveredB = b.data("itest/delivered.log");
+        String paused = a.client("courier:pause itest.recorder");
+        assertFalse(paused, paused.contains("ERROR"));
+        Thread.sleep(1_500); // in force on every node within a heartbeat
+        int before = KarafProcess.lines(deliveredA).size() + KarafProcess.lines(deliveredB).size();
+        String published = b.client("courier:invoke itest.publisher '{\"count\":10}'");
+        assertTrue(published, published.contains("\"published\" : 10"));
+        Thread.sleep(3_000);
+        assertEquals("delivered while paused (node-a " + KarafProcess.lines(deliveredA) + ", node-b "
+                + KarafProcess.lines(deliveredB) + ")", before,
+                KarafProcess.lines(deliveredA).size() + KarafProcess.lines(deliveredB).size());
+
+        a.client("courier:resume itest.recorder");
+        List<String> acked = KarafProcess.lines(b.data("itest/acked.log"));
+        await("the ten delivered once resumed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<String> all = new ArrayList<>(KarafProcess.lines(deliveredA));
+                    all.addAll(KarafProcess.lines(deliveredB));
+                    return all.containsAll(acked);
+                });
     }
 
     /** A distribution named {@code node-<name>} on the database, with a short lease. */

@@ -159,9 +159,11 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     private void startHeartbeat(Store store, DeliveryEngine engine) {
         Settings s = settings;
         store.nodeLeaseMs(s.nodeLeaseMs());
+        // where nodes share the database, topics, subscriptions and pauses made on the others are read each beat
+        Runnable reread = store.sharedByNodes() ? () -> routing.reload(store::loadTopics) : () -> { };
         heartbeat = new Heartbeat(store, host.nodeName(s.node()), host::address,
                 () -> registry.services().stream().map(RegisteredService::name).sorted().toList(), engine::inFlight,
-                s.heartbeatMs(), s.nodeLeaseMs());
+                reread, s.heartbeatMs(), s.nodeLeaseMs());
         Heartbeat started = heartbeat;
         engine.deliverWhile(started::held);
         started.start();

@@ -32,6 +32,7 @@ public final class Heartbeat {
     private final String incarnation;
     private final Supplier<List<String>> services;
     private final IntSupplier inFlight;
+    private final Runnable afterBeat;
     private final long heartbeatMs;
     private final long leaseMs;
     private final ScheduledExecutorService timer;
@@ -40,14 +41,19 @@ public final class Heartbeat {
     private String refusedBy;
     private boolean failing;
 
+    /**
+     * @param afterBeat run after each beat written: where other nodes change the database too, what this node keeps
+     *                  of it is read again then
+     */
     public Heartbeat(Store store, String name, Supplier<String> address, Supplier<List<String>> services,
-            IntSupplier inFlight, long heartbeatMs, long leaseMs) {
+            IntSupplier inFlight, Runnable afterBeat, long heartbeatMs, long leaseMs) {
         this.store = store;
         this.incarnation = store.incarnation();
         this.name = name;
         this.address = address;
         this.services = services;
         this.inFlight = inFlight;
+        this.afterBeat = afterBeat;
         this.heartbeatMs = heartbeatMs;
         this.leaseMs = leaseMs;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -100,6 +106,7 @@ public final class Heartbeat {
                 failing = false;
                 LOG.info("Node '{}': its heartbeat is written again", name);
             }
+            afterBeat.run();
             if (holder.isEmpty() && !held) {
                 held = true;
                 refusedBy = null;

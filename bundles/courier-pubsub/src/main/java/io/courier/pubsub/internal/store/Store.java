@@ -340,6 +340,11 @@ public class Store implements AutoCloseable {
         });
     }
 
+    /** Whether other nodes may use the database at the same time (see {@link Dialect#sharedByNodes}). */
+    public boolean sharedByNodes() {
+        return dialect.sharedByNodes();
+    }
+
     /** The incarnation this store claims deliveries as, which its node's heartbeat writes. */
     public String incarnation() {
         return claimant.incarnation();
