@@ -16,6 +16,7 @@ public class ArtemisBaselineIT {
 
     @Test
     public void durableBlockingSends() throws Exception {
+        Bench.settleDisk("the Artemis baseline");
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process p = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "-Dbench.dir=" + Bench.dir().toAbsolutePath(), "-Dbench.quick=" + Bench.QUICK,

@@ -53,6 +53,24 @@ final class Bench {
         return dir;
     }
 
+    /**
+     * Writes the machine's dirty pages out ({@code sync}) before a scenario, so that it does not pay for the disk
+     * writes of the one before it: the scenario that stored a backlog of 100k messages on HSQLDB left the next
+     * one's commits waiting behind their write-back. Prints how long it took.
+     */
+    static void settleDisk(String before) {
+        long start = System.nanoTime();
+        try {
+            int exit = new ProcessBuilder("sync").inheritIO().start().waitFor();
+            System.out.printf(Locale.ROOT, "BENCH sync before %s: %d ms (exit %d)%n", before,
+                    (System.nanoTime() - start) / 1_000_000, exit);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Appends one figure, measured in several rounds. */
     static synchronized void record(String key, String unit, double... rounds) {
         String line = key + "|" + unit + "|" + Arrays.stream(rounds).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v))

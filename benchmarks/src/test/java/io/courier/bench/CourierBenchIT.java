@@ -114,6 +114,7 @@ public class CourierBenchIT {
 
     static void run(String name, Scenario scenario) throws Exception {
         if (Bench.selected(name)) {
+            Bench.settleDisk(name);
             scenario.run();
         }
     }

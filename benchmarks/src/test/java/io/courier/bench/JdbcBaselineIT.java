@@ -39,6 +39,7 @@ public class JdbcBaselineIT {
 
     @Test
     public void perCommitAndBatchLimits() throws Exception {
+        Bench.settleDisk("the JDBC baselines");
         JdbcCommits.Connect connect = () -> DriverManager.getConnection(url, "SA", "");
         JdbcCommits.measure("jdbc.commit1.t1", 1, 1, connect);
         JdbcCommits.measure("jdbc.commit1.t8", 8, 1, connect);

@@ -97,6 +97,7 @@ public class PostgresBaselineIT {
 
     @Test
     public void limitsAndQueue() throws Exception {
+        Bench.settleDisk("the PostgreSQL baselines");
         JdbcCommits.measure("pg.jdbc.commit1.t1", 1, 1, PostgresBaselineIT::connect);
         JdbcCommits.measure("pg.jdbc.commit1.t8", 8, 1, PostgresBaselineIT::connect);
         JdbcCommits.measure("pg.jdbc.commit100.t1", 1, 100, PostgresBaselineIT::connect);
