@@ -120,6 +120,72 @@ public class ClusterIT {
         }
     }
 
+    /**
+     * Two nodes delivering one service; one frozen with SIGSTOP in the middle of a batch, for longer than the lease
+     * (3 s here). The other delivers what it held; thawed, the frozen node finishes the call it was in and records
+     * its outcome, which changes nothing (it says so in its log): every acknowledged publish delivered, the queue
+     * empty, duplicates no more than what the frozen node held.
+     */
+    @Test
+    public void aNodeFrozenPastItsLeaseDoesNotAcknowledgeWhatAnotherTookOver() throws Exception {
+        PostgresDatabase database = PostgresDatabase.create(PostgresServer.shared(), "cluster_freeze");
+        List<KarafProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 2; i++) {
+                KarafProcess node = KarafProcess.withTestServices("cluster-freeze-" + i);
+                node.usePostgres(database);
+                node.environment("COURIER_NODE", "node-" + i);
+                node.configure("io.courier.pubsub", "heartbeatMs", "500");
+                node.configure("io.courier.pubsub", "nodeLeaseMs", "3000");
+                nodes.add(node);
+                node.start();
+            }
+            for (KarafProcess node : nodes) {
+                await("itest.recorder and itest.publisher registered").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                            String services = node.client("courier:services");
+                            return services.contains("itest.publisher") && services.contains("itest.recorder");
+                        });
+                assertTrue(node.client("courier:invoke itest.recorder '{\"delayMs\":20}'").contains("delayMs"));
+            }
+            KarafProcess other = nodes.get(0);
+            KarafProcess frozen = nodes.get(1);
+            String published = other.client("courier:invoke itest.publisher '{\"count\":" + PER_NODE + "}'");
+            assertTrue(published, published.contains("\"published\" : " + PER_NODE));
+            List<String> acked = KarafProcess.lines(acked(other));
+
+            await("node-2 delivering").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> KarafProcess.lines(delivered(frozen)).size() >= 10);
+            frozen.freeze();
+            int beforeThaw;
+            try {
+                KarafProcess.awaitIds(delivered(other), KarafProcess.missing(acked, KarafProcess.lines(
+                        delivered(frozen))), QUIET, Duration.ofMinutes(2));
+                beforeThaw = KarafProcess.lines(delivered(other)).size();
+            } finally {
+                frozen.thaw();
+            }
+            await("node-2, thawed, saying its outcomes changed nothing").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> java.nio.file.Files.readString(
+                            frozen.data("log/karaf.log")).contains("changed nothing"));
+            awaitDeliveries(nodes);
+
+            List<String> deliveries = new ArrayList<>(KarafProcess.lines(delivered(other)));
+            deliveries.addAll(KarafProcess.lines(delivered(frozen)));
+            List<String> lost = KarafProcess.missing(acked, deliveries);
+            List<String> duplicates = KarafProcess.repeated(deliveries);
+            System.out.printf("ClusterIT: %d acknowledged, node-1 delivered %d before node-2 thawed, %d lost,"
+                    + " %d duplicates%n", acked.size(), beforeThaw, lost.size(), duplicates.size());
+            assertEquals("acknowledged but never delivered: " + KarafProcess.describe(lost), List.of(), lost);
+            assertTrue("duplicates beyond a batch: " + duplicates.size(), duplicates.size() <= 100);
+            assertEquals("deliveries left in the queue", 0, database.count("SELECT COUNT(*) FROM courier_delivery"));
+        } finally {
+            for (KarafProcess node : nodes) {
+                node.close();
+            }
+        }
+    }
+
     private static Path delivered(KarafProcess node) {
         return node.data("itest/delivered.log");
     }

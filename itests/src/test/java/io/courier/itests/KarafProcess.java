@@ -232,6 +232,20 @@ final class KarafProcess implements AutoCloseable {
         return out;
     }
 
+    /** Stops the JVM with SIGSTOP, as a long pause (a stalled machine, a debugger) would: it holds what it had. */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a frozen JVM go on with SIGCONT. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        run(List.of("kill", "-" + name, String.valueOf(process.pid())), home, Duration.ofSeconds(10));
+    }
+
     /** Kills the JVM with SIGKILL, as a crash or a power cut would end it. */
     void kill9() throws InterruptedException {
         ProcessHandle jvm = process.toHandle();

@@ -46,6 +46,7 @@ public class NodesIT {
                 assertEquals("node-b marks itself", "live", state(nodes(b), "* node-b"));
 
                 pauseOnOneNodeHoldsDeliveryOnBoth(a, b);
+                aServiceOnOneNodeGetsWhatTheOtherPublishes(a, b);
 
                 b.kill9();
                 long killed = System.nanoTime();
@@ -104,6 +105,25 @@ public class NodesIT {
                     all.addAll(KarafProcess.lines(deliveredB));
                     return all.containsAll(acked);
                 });
+    }
+
+    /**
+     * With the examples uninstalled from node-b, {@code my.target} is registered on node-a only: a message
+     * published to it on node-b is delivered on node-a (its log says so), found by node-a's sweep.
+     */
+    private static void aServiceOnOneNodeGetsWhatTheOtherPublishes(KarafProcess a, KarafProcess b) throws Exception {
+        b.client("feature:uninstall courier-examples");
+        await("my.target gone from node-b").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> b.client("courier:services --no-format").lines()
+                        .anyMatch(l -> l.startsWith("my.target") && l.contains("unregistered")));
+        long sent = System.nanoTime();
+        String id = b.client("courier:publish my.target '{\"from\":\"node-b\"}'").strip();
+        assertFalse(id, id.isEmpty() || id.contains("ERROR"));
+        await("node-a's my.target logging the message").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> Files.readString(a.data("log/karaf.log"))
+                        .contains("My message is {from=node-b}"));
+        System.out.printf("NodesIT: published on node-b, handled on node-a within %d ms%n",
+                (System.nanoTime() - sent) / 1_000_000);
     }
 
     /** A distribution named {@code node-<name>} on the database, with a short lease. */

@@ -259,6 +259,10 @@ final class DeliveryEngine {
         }
         long started = System.nanoTime();
         try {
+            if (store.sharedByNodes()) {
+                // topics, subscriptions and pauses that other nodes stored: in force here from this sweep on
+                routing.reload(store::loadTopics);
+            }
             long now = System.currentTimeMillis();
             List<SubscriptionRow> idle = new ArrayList<>();
             for (SubscriptionRow s : routing.subscriptions()) {

@@ -158,7 +158,7 @@ final class GroupCommitWriter {
      * @throws InterruptedException  if interrupted while waiting: the outcome may or may not be recorded
      */
     void acknowledge(Acknowledgement acknowledgement) throws InterruptedException {
-        if (acknowledgement.outcome().isEmpty()) {
+        if (acknowledgement.outcome().isEmpty() && acknowledgement.outcome().released().isEmpty()) {
             return;
         }
         Pending p = Pending.acknowledge(acknowledgement);

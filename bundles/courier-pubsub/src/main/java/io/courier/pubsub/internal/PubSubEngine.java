@@ -105,9 +105,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
                 () -> settings.maxMessageSize());
         AdminView admin = new AdminView(store, routing, registry, engine, metrics, policies, registrations,
                 database::info, () -> heartbeat);
+        startHeartbeat(store, engine); // before the first delivery: claims hold while the heartbeat does
         running = new Running(store, writer, engine, registrations, publishing, admin);
         writer.start();
-        startHeartbeat(store, engine); // before the first delivery: claims hold while the heartbeat does
         registry.addListener(registrations);
         LOG.info("Courier pub/sub started: {} topics, {} delivery threads", routing.topics().size(),
                 settings.deliveryThreads());
@@ -122,9 +122,10 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         Running r = running;
         if (r != null) {
             r.engine().resize(changed.deliveryThreads(), changed.batchSize(), changed.sweepIntervalMs());
-            if (!changed.node().equals(before.node()) || changed.heartbeatMs() != before.heartbeatMs()
+            boolean sameName = host.nodeName(changed.node()).equals(heartbeat.name());
+            if (!sameName || changed.heartbeatMs() != before.heartbeatMs()
                     || changed.nodeLeaseMs() != before.nodeLeaseMs()) {
-                if (changed.node().equals(before.node())) {
+                if (sameName) {
                     heartbeat.stopBeating(); // the same node beating anew: its claims hold on
                 } else {
                     heartbeat.stop();
@@ -159,11 +160,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     private void startHeartbeat(Store store, DeliveryEngine engine) {
         Settings s = settings;
         store.nodeLeaseMs(s.nodeLeaseMs());
-        // where nodes share the database, topics, subscriptions and pauses made on the others are read each beat
-        Runnable reread = store.sharedByNodes() ? () -> routing.reload(store::loadTopics) : () -> { };
         heartbeat = new Heartbeat(store, host.nodeName(s.node()), host::address,
                 () -> registry.services().stream().map(RegisteredService::name).sorted().toList(), engine::inFlight,
-                reread, s.heartbeatMs(), s.nodeLeaseMs());
+                s.heartbeatMs(), s.nodeLeaseMs());
         Heartbeat started = heartbeat;
         engine.deliverWhile(started::held);
         started.start();

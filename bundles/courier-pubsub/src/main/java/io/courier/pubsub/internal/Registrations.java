@@ -48,6 +48,9 @@ final class Registrations implements RegistryListener {
     private final Map<String, Waiting> waiting = new LinkedHashMap<>();
     private long retryMs = RETRY_MIN_MS; // only on the thread
 
+    /** How long after a service went away this node lets go of the ordered subscriptions it delivered to it. */
+    static final long RELEASE_AFTER_MS = 2_000;
+
     Registrations(Store store, Routing routing, DeliveryEngine engine) {
         this.store = store;
         this.routing = routing;
@@ -70,7 +73,20 @@ final class Registrations implements RegistryListener {
 
     @Override
     public void unregistered(String name) {
-        // Nothing to do: topics and subscriptions stay, messages wait for the service to come back.
+        // Topics and subscriptions stay, messages wait for the service to come back. Where nodes share the database,
+        // an ordered subscription this node delivered is let go once its last batch is recorded, unless the service
+        // is back by then: another node that has the service may deliver it.
+        if (store.sharedByNodes()) {
+            try {
+                thread.schedule(() -> {
+                    if (engine.registry().find(name).isEmpty()) {
+                        store.releaseOrdered(name);
+                    }
+                }, RELEASE_AFTER_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // stopping: the node's stop lets go of everything it holds
+            }
+        }
     }
 
     /**

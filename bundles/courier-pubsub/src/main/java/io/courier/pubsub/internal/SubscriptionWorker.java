@@ -1,7 +1,9 @@
 package io.courier.pubsub.internal;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -169,7 +171,7 @@ final class SubscriptionWorker implements Runnable {
         LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
         headDueAt = 0;
         if (batch.isEmpty()) {
-            engine.store().nextAttemptAt(subscription.id()).ifPresent(this::wakeAt);
+            engine.store().nextAttemptAt(subscription.id(), now).ifPresent(this::wakeAt);
             return false;
         }
         inFlight.set(batch.size());
@@ -201,6 +203,9 @@ final class SubscriptionWorker implements Runnable {
             }
             inFlight.decrementAndGet();
         }
+        if (engine.running()) {
+            releaseTheRest(batch, outcome); // stopping: the node's stop lets go of all it holds
+        }
         try {
             engine.acknowledge(subscription, outcome);
         } catch (InterruptedException e) {
@@ -213,6 +218,15 @@ final class SubscriptionWorker implements Runnable {
         // the worker again.
         return abandoned == null
                 && (cutShort || batch.size() == limit || !outcome.failed().isEmpty());
+    }
+
+    /** Adds to the outcome, as released, each delivery of the batch that it holds nothing about: not attempted. */
+    private static void releaseTheRest(List<DueDelivery> batch, BatchOutcome outcome) {
+        Set<Long> done = new HashSet<>();
+        outcome.delivered().forEach(d -> done.add(d.deliveryId()));
+        outcome.expired().forEach(d -> done.add(d.deliveryId()));
+        outcome.failed().forEach(f -> done.add(f.deliveryId()));
+        batch.stream().filter(d -> !done.contains(d.deliveryId())).forEach(outcome::released);
     }
 
     /** Delivers one message and adds what became of it to the outcome, unless deferred. */

@@ -32,28 +32,25 @@ public final class Heartbeat {
     private final String incarnation;
     private final Supplier<List<String>> services;
     private final IntSupplier inFlight;
-    private final Runnable afterBeat;
     private final long heartbeatMs;
     private final long leaseMs;
     private final ScheduledExecutorService timer;
+    private volatile boolean stopped;
     // written by the timer's thread only
     private volatile boolean held;
+    /** When the last beat was written (System.nanoTime). */
+    private volatile long beatAt;
     private String refusedBy;
     private boolean failing;
 
-    /**
-     * @param afterBeat run after each beat written: where other nodes change the database too, what this node keeps
-     *                  of it is read again then
-     */
     public Heartbeat(Store store, String name, Supplier<String> address, Supplier<List<String>> services,
-            IntSupplier inFlight, Runnable afterBeat, long heartbeatMs, long leaseMs) {
+            IntSupplier inFlight, long heartbeatMs, long leaseMs) {
         this.store = store;
         this.incarnation = store.incarnation();
         this.name = name;
         this.address = address;
         this.services = services;
         this.inFlight = inFlight;
-        this.afterBeat = afterBeat;
         this.heartbeatMs = heartbeatMs;
         this.leaseMs = leaseMs;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,10 +79,12 @@ public final class Heartbeat {
 
     /**
      * Whether this node holds its name: it may then claim deliveries, which hold while its heartbeat does. Until
-     * its first beat, or while another live node holds the name, it does not.
+     * its first beat, while another live node holds the name, and once its last beat is older than half the lease
+     * (the database unreachable, the JVM frozen), it does not: it stops claiming before the others take its claims
+     * over.
      */
     public boolean held() {
-        return held;
+        return held && System.nanoTime() - beatAt < TimeUnit.MILLISECONDS.toNanos(leaseMs / 2);
     }
 
     /** Whether a node's row is this node's: its name, written by this start. */
@@ -99,6 +98,9 @@ public final class Heartbeat {
     }
 
     private void beat() {
+        if (stopped) {
+            return; // a beat that began before the stop must not undo the node's leave
+        }
         try {
             Optional<NodeRow> holder = store.beat(new NodeBeat(name, incarnation, address.get(), services.get(),
                     inFlight.getAsInt()), leaseMs);
@@ -106,7 +108,9 @@ public final class Heartbeat {
                 failing = false;
                 LOG.info("Node '{}': its heartbeat is written again", name);
             }
-            afterBeat.run();
+            if (holder.isEmpty()) {
+                beatAt = System.nanoTime();
+            }
             if (holder.isEmpty() && !held) {
                 held = true;
                 refusedBy = null;
@@ -120,11 +124,11 @@ public final class Heartbeat {
                         + " name if the other one stops or is silent for {} ms", name, holder.get().address(),
                         holder.get().sinceHeartbeatMs(), leaseMs);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: it would end the timer's task for good
             if (!failing) {
                 failing = true;
-                LOG.warn("Node '{}': its heartbeat could not be written: {} (said once, until it is)", name,
-                        e.toString());
+                LOG.warn("Node '{}': its heartbeat could not be written: {} (said once, until it is); it delivers"
+                        + " nothing from {} ms after its last beat", name, e.toString(), leaseMs / 2);
             }
         }
     }
@@ -147,6 +151,7 @@ public final class Heartbeat {
      * (its settings changed), so that this node's claims hold on.
      */
     public void stopBeating() {
+        stopped = true;
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);

@@ -24,6 +24,7 @@ public final class BatchOutcome {
     private final List<Done> delivered = new ArrayList<>();
     private final List<Done> expired = new ArrayList<>();
     private final List<Failure> failed = new ArrayList<>();
+    private final List<Long> released = new ArrayList<>();
 
     public void delivered(DueDelivery d) {
         delivered.add(new Done(d));
@@ -35,6 +36,18 @@ public final class BatchOutcome {
 
     public void failed(Failure failure) {
         failed.add(failure);
+    }
+
+    /**
+     * A delivery fetched but not attempted (the batch ended before it): it stays pending, attempts unchanged, and
+     * where nodes share the database this node lets go of its claim, so that any node may deliver it.
+     */
+    public void released(DueDelivery d) {
+        released.add(d.deliveryId());
+    }
+
+    public List<Long> released() {
+        return released;
     }
 
     public List<Done> delivered() {
@@ -49,6 +62,7 @@ public final class BatchOutcome {
         return failed;
     }
 
+    /** Whether nothing was done with any delivery (what was only released may be). */
     public boolean isEmpty() {
         return delivered.isEmpty() && expired.isEmpty() && failed.isEmpty();
     }

@@ -6,8 +6,8 @@ import java.util.List;
  * What a node's heartbeat writes to its row.
  *
  * @param name        the node's name ({@code COURIER_NODE})
- * @param incarnation made up by each start of the node: tells a restarted node, or a second one given the same
- *                    name, from the one that wrote the row
+ * @param incarnation made up by each store the node opens ({@link Store#incarnation}): tells a restarted node, or
+ *                    a second one given the same name, from the one that wrote the row
  * @param address     where people reach the node (host name and web port)
  * @param services    the services registered on the node now
  * @param inFlight    the deliveries it has in hand

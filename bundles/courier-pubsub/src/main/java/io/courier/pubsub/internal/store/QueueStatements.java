@@ -136,7 +136,6 @@ final class QueueStatements {
         /** Whether the delivery {@code d} may be claimed: parameters the claimant and the lease. */
         private final String claimable;
         private final String fetch;
-        private final String nextAttempt;
         private final String holdOrdered;
 
         Shared(String now) {
@@ -150,8 +149,6 @@ final class QueueStatements {
                             // looked up by key, delivery by delivery: joined whole, PostgreSQL hashed the claimed
                             // rows and read every message row (OFFSET 0 keeps the subquery from being merged in)
                             "LATERAL (SELECT * FROM COURIER_MESSAGE m WHERE m.ID = d.MESSAGE_ID OFFSET 0) m ON TRUE");
-            nextAttempt = "SELECT MIN(NEXTATTEMPTAT) FROM COURIER_DELIVERY d WHERE SUBSCRIPTIONID = ? AND STATE = '"
-                    + DeliveryEntity.PENDING + "' AND " + claimable;
             holdOrdered = "UPDATE COURIER_SUBSCRIPTION SET DELIVEREDBY = ? WHERE ID = ? AND (DELIVEREDBY IS NULL"
                     + " OR DELIVEREDBY NOT IN (" + live + "))";
         }
@@ -167,6 +164,9 @@ final class QueueStatements {
 
     /** Only a pending delivery this node holds is acknowledged (see {@link Shared}). */
     private static final String DELETE_CLAIMED = DELETE_DELIVERY + " AND CLAIMEDBY = ?";
+    /** A delivery this node fetched and did not attempt: its claim let go. */
+    private static final String RELEASE_CLAIM = "UPDATE COURIER_DELIVERY SET CLAIMEDBY = NULL WHERE ID = ?"
+            + " AND CLAIMEDBY = ?";
     /** A failed delivery this node holds; its claim let go. */
     private static final String RECORD_CLAIMED_FAILURE = RECORD_FAILURE.replace(" WHERE ID = ?",
             ", CLAIMEDBY = NULL WHERE ID = ?") + " AND CLAIMEDBY = ?";
@@ -320,19 +320,23 @@ final class QueueStatements {
         }
     }
 
-    /** When the next pending delivery of a subscription that this node may claim is due, if it has one. */
-    Optional<Long> nextAttemptAt(Connection c, Claimant claimant, long subscriptionId) throws SQLException {
-        try (KeptStatements.Use use = statements.prepare(c, shared == null ? NEXT_ATTEMPT : shared.nextAttempt)) {
+    /**
+     * When the next pending delivery of a subscription is due, if it has one. Where nodes share the queue, one due
+     * already is held by another node (a fetch just found none to claim): it is looked at again a quarter of the
+     * lease later, and is this node's to take once its holder has been silent for the lease (a dead holder's
+     * deliveries wait at most the lease and a quarter).
+     */
+    Optional<Long> nextAttemptAt(Connection c, Claimant claimant, long subscriptionId, long now) throws SQLException {
+        try (KeptStatements.Use use = statements.prepare(c, NEXT_ATTEMPT)) {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
-            if (shared != null) {
-                ps.setString(2, claimant.incarnation());
-                ps.setLong(3, claimant.leaseMs());
-            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long next = rs.getLong(1);
-                return rs.wasNull() ? Optional.empty() : Optional.of(next);
+                if (rs.wasNull()) {
+                    return Optional.empty();
+                }
+                return Optional.of(shared != null && next <= now ? now + claimant.leaseMs() / 4 : next);
             }
         }
     }
@@ -359,6 +363,19 @@ final class QueueStatements {
             ps.setLong(2, subscriptionId);
             ps.setLong(3, claimant.leaseMs());
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Lets go of the ordered subscriptions of a subscriber that this node holds, where nodes share the queue. */
+    void releaseOrdered(Connection c, Claimant claimant, String subscriber) throws SQLException {
+        if (shared == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE COURIER_SUBSCRIPTION SET DELIVEREDBY = NULL"
+                + " WHERE SUBSCRIBER = ? AND DELIVEREDBY = ?")) {
+            ps.setString(1, subscriber);
+            ps.setString(2, claimant.incarnation());
+            ps.executeUpdate();
         }
     }
 
@@ -427,6 +444,19 @@ final class QueueStatements {
                 }
             }
         }
+        if (shared != null && acknowledgements.stream().anyMatch(a -> !a.outcome().released().isEmpty())) {
+            try (KeptStatements.Use use = statements.prepare(c, RELEASE_CLAIM)) {
+                PreparedStatement ps = use.statement();
+                for (Acknowledgement a : acknowledgements) {
+                    for (long deliveryId : a.outcome().released()) {
+                        ps.setLong(1, deliveryId);
+                        ps.setString(2, claimant.incarnation());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
         if (acknowledgements.stream().anyMatch(a -> !a.outcome().failed().isEmpty())) {
             List<Long> dying = new ArrayList<>(); // of each update: the subscription if the delivery becomes dead
             try (KeptStatements.Use use = statements.prepare(c,
@@ -456,7 +486,7 @@ final class QueueStatements {
                 }
             }
         }
-        return missed;
+        return shared == null ? 0 : missed; // alone on the database, only a purge meanwhile misses
     }
 
     /** Writes gathered tallies to the topic and subscription rows (see {@link Tallies}). */

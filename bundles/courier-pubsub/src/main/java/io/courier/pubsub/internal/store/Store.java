@@ -145,7 +145,8 @@ public class Store implements AutoCloseable {
      *                                     batch; nothing is written then
      */
     public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
-        if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty())) {
+        if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty()
+                && (!dialect.sharedByNodes() || a.outcome().released().isEmpty()))) {
             return;
         }
         Tallies.Unwritten gathered = new Tallies.Unwritten();
@@ -280,9 +281,12 @@ public class Store implements AutoCloseable {
         });
     }
 
-    /** When the next pending delivery of a subscription is due, if it has one. */
-    public Optional<Long> nextAttemptAt(long subscriptionId) {
-        return inConnection((em, c) -> queue.nextAttemptAt(c, claimant, subscriptionId));
+    /**
+     * When the next pending delivery of a subscription is due, if it has one, asked after a fetch at {@code now}
+     * found none due (where nodes share the queue, see {@link QueueStatements#nextAttemptAt}).
+     */
+    public Optional<Long> nextAttemptAt(long subscriptionId, long now) {
+        return inConnection((em, c) -> queue.nextAttemptAt(c, claimant, subscriptionId, now));
     }
 
     /**
@@ -313,6 +317,14 @@ public class Store implements AutoCloseable {
      */
     public boolean holdOrdered(long subscriptionId) {
         return inConnection((em, c) -> queue.holdOrdered(c, claimant, subscriptionId));
+    }
+
+    /** Lets go of the ordered subscriptions of a subscriber that this node delivers (see {@link #holdOrdered}). */
+    public void releaseOrdered(String subscriber) {
+        inConnection((em, c) -> {
+            queue.releaseOrdered(c, claimant, subscriber);
+            return null;
+        });
     }
 
     /** Delivery outcomes recorded by this store that reached no delivery: taken over by another node, or purged. */

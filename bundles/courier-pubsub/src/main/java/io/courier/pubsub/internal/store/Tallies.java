@@ -1,8 +1,8 @@
 package io.courier.pubsub.internal.store;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -40,8 +40,9 @@ final class Tallies {
     /** What the rows do not hold yet. */
     record Unwritten(Map<Long, Last> lastByTopic, Map<Long, Done> doneBySubscription) {
 
+        /** In key order: every node's flush updates the shared rows in one order, so no two wait for each other. */
         Unwritten() {
-            this(new HashMap<>(), new HashMap<>());
+            this(new TreeMap<>(), new TreeMap<>());
         }
 
         boolean isEmpty() {

@@ -180,9 +180,9 @@ class PostgresStoreTest extends StoreTest {
         assertEquals(List.of(), msgIds(b.fetchDue(sub.id(), 2_000, 0, 10, false)).stream()
                 .filter(first::contains).toList(), "never what the other node holds");
         acknowledge(b, sub.id(), heldByB);
-        assertEquals(java.util.Optional.empty(), b.nextAttemptAt(sub.id()),
-                "b has nothing to wait for: the rest is held by a, live");
-        assertTrue(store.nextAttemptAt(sub.id()).isPresent(), "a has");
+        long now = 3_000;
+        assertEquals(now + LEASE / 4, b.nextAttemptAt(sub.id(), now).orElseThrow(),
+                "the rest is held by a, live: b, which found none to claim, looks again a quarter of a lease later");
     }
 
     @Test
@@ -224,6 +224,24 @@ class PostgresStoreTest extends StoreTest {
         store.leave("a", store.incarnation());
         assertEquals(List.of("m00", "m01", "m02", "m03"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
                 "a stopped: what it held is b's at once");
+    }
+
+    @Test
+    void whatABatchDidNotAttemptIsLetGoForAnyNode() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        published(sub, 4);
+        beat(store, "a");
+        Store b = node("b");
+        List<DueDelivery> heldByA = store.fetchDue(sub.id(), 2_000, 0, 10, false);
+
+        BatchOutcome cutShort = new BatchOutcome();
+        cutShort.delivered(heldByA.get(0));
+        heldByA.subList(1, 4).forEach(cutShort::released);
+        store.write(List.of(), List.of(new Acknowledgement(sub.id(), cutShort, 2_100)));
+
+        assertEquals(List.of("m01", "m02", "m03"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
+                "a, live, let go of the three it did not attempt");
+        assertEquals(0, store.missedOutcomes());
     }
 
     @Test

@@ -272,10 +272,10 @@ abstract class StoreTest {
     @Test
     void nextAttemptAtIsTheEarliestRetryAndIgnoresDeadLetters() {
         SubscriptionRow sub = subscribe("svc", "svc");
-        assertEquals(Optional.empty(), store.nextAttemptAt(sub.id()));
+        assertEquals(Optional.empty(), store.nextAttemptAt(sub.id(), 2_000));
         threeAttemptedAt1500(sub);
 
-        assertEquals(Optional.of(8_000L), store.nextAttemptAt(sub.id()), "the dead delivery does not count");
+        assertEquals(Optional.of(8_000L), store.nextAttemptAt(sub.id(), 2_000), "the dead delivery does not count");
         assertEquals(List.of(), due(sub, 2_000, false));
     }
 
