@@ -45,23 +45,8 @@ public class ClusterIT {
         List<KarafProcess> nodes = new ArrayList<>();
         ExecutorService publishers = Executors.newFixedThreadPool(NODES);
         try {
-            for (int i = 1; i <= NODES; i++) {
-                // each unpacked (its free ports chosen) just before it starts: not taken meanwhile by another
-                KarafProcess node = KarafProcess.withTestServices("cluster-" + i);
-                node.usePostgres(database);
-                node.environment("COURIER_NODE", "node-" + i);
-                nodes.add(node);
-                node.start();
-            }
-            for (KarafProcess node : nodes) {
-                await("itest.recorder and itest.publisher registered").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                            String services = node.client("courier:services");
-                            return services.contains("itest.publisher") && services.contains("itest.recorder");
-                        });
-                // each message takes a moment: every node has some in hand when the kill comes
-                assertTrue(node.client("courier:invoke itest.recorder '{\"delayMs\":5}'").contains("delayMs"));
-            }
+            // each message takes a moment: every node has some in hand when the kill comes
+            startNodes(nodes, NODES, "cluster", database, 5);
             KarafProcess victim = nodes.get(NODES - 1);
             assertTrue(victim.client("courier:invoke itest.recorder '{\"holdAfter\":" + BEFORE_HOLD + "}'")
                     .contains("holdingAfter"));
@@ -131,23 +116,7 @@ public class ClusterIT {
         PostgresDatabase database = PostgresDatabase.create(PostgresServer.shared(), "cluster_freeze");
         List<KarafProcess> nodes = new ArrayList<>();
         try {
-            for (int i = 1; i <= 2; i++) {
-                KarafProcess node = KarafProcess.withTestServices("cluster-freeze-" + i);
-                node.usePostgres(database);
-                node.environment("COURIER_NODE", "node-" + i);
-                node.configure("io.courier.pubsub", "heartbeatMs", "500");
-                node.configure("io.courier.pubsub", "nodeLeaseMs", "3000");
-                nodes.add(node);
-                node.start();
-            }
-            for (KarafProcess node : nodes) {
-                await("itest.recorder and itest.publisher registered").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                            String services = node.client("courier:services");
-                            return services.contains("itest.publisher") && services.contains("itest.recorder");
-                        });
-                assertTrue(node.client("courier:invoke itest.recorder '{\"delayMs\":20}'").contains("delayMs"));
-            }
+            startNodes(nodes, 2, "cluster-freeze", database, 20, "heartbeatMs", "500", "nodeLeaseMs", "3000");
             KarafProcess other = nodes.get(0);
             KarafProcess frozen = nodes.get(1);
             String published = other.client("courier:invoke itest.publisher '{\"count\":" + PER_NODE + "}'");
@@ -183,6 +152,35 @@ public class ClusterIT {
             for (KarafProcess node : nodes) {
                 node.close();
             }
+        }
+    }
+
+    /**
+     * Starts {@code count} nodes named node-1, node-2... on the database, adding each to {@code nodes} (which the
+     * caller closes), each unpacked (its free ports chosen) just before it starts, so that no other takes them
+     * meanwhile; with these {@code io.courier.pubsub} settings (key, value...); then waits for the test services
+     * on each and makes its recorder take {@code delayMs} over each message.
+     */
+    private static void startNodes(List<KarafProcess> nodes, int count, String folder, PostgresDatabase database,
+            int delayMs, String... settings) throws Exception {
+        for (int i = 1; i <= count; i++) {
+            KarafProcess node = KarafProcess.withTestServices(folder + "-" + i);
+            node.usePostgres(database);
+            node.environment("COURIER_NODE", "node-" + i);
+            for (int k = 0; k < settings.length; k += 2) {
+                node.configure("io.courier.pubsub", settings[k], settings[k + 1]);
+            }
+            nodes.add(node);
+            node.start();
+        }
+        for (KarafProcess node : nodes) {
+            await("itest.recorder and itest.publisher registered").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        String services = node.client("courier:services");
+                        return services.contains("itest.publisher") && services.contains("itest.recorder");
+                    });
+            assertTrue(node.client("courier:invoke itest.recorder '{\"delayMs\":" + delayMs + "}'")
+                    .contains("delayMs"));
         }
     }
 

@@ -161,7 +161,8 @@ final class SubscriptionWorker implements Runnable {
         RegisteredService service = found.get();
         DeliveryPolicy policy = engine.policy(service);
         if (policy.ordered() && !engine.store().holdOrdered(subscription.id())) {
-            LOG.debug("Another node delivers the ordered subscription of '{}' to '{}'", topic, subscription.subscriber());
+            LOG.debug("Another node delivers the ordered subscription of '{}' to '{}'", topic,
+                    subscription.subscriber());
             wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
             return false;
         }

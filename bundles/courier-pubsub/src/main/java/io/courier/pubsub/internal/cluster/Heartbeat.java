@@ -35,6 +35,8 @@ public final class Heartbeat {
     private final long heartbeatMs;
     private final long leaseMs;
     private final ScheduledExecutorService timer;
+    /** Whether other nodes may take this node's claims over: then it stops claiming when its beats stop. */
+    private final boolean fenceSelf;
     private volatile boolean stopped;
     // written by the timer's thread only
     private volatile boolean held;
@@ -47,6 +49,7 @@ public final class Heartbeat {
             IntSupplier inFlight, long heartbeatMs, long leaseMs) {
         this.store = store;
         this.incarnation = store.incarnation();
+        this.fenceSelf = store.sharedByNodes();
         this.name = name;
         this.address = address;
         this.services = services;
@@ -79,12 +82,12 @@ public final class Heartbeat {
 
     /**
      * Whether this node holds its name: it may then claim deliveries, which hold while its heartbeat does. Until
-     * its first beat, while another live node holds the name, and once its last beat is older than half the lease
-     * (the database unreachable, the JVM frozen), it does not: it stops claiming before the others take its claims
-     * over.
+     * its first beat, and while another live node holds the name, it does not; where nodes share the database,
+     * neither once its last beat is older than half the lease (the database unreachable, the JVM frozen): it stops
+     * claiming before the others take its claims over.
      */
     public boolean held() {
-        return held && System.nanoTime() - beatAt < TimeUnit.MILLISECONDS.toNanos(leaseMs / 2);
+        return held && (!fenceSelf || System.nanoTime() - beatAt < TimeUnit.MILLISECONDS.toNanos(leaseMs / 2));
     }
 
     /** Whether a node's row is this node's: its name, written by this start. */
@@ -127,8 +130,9 @@ public final class Heartbeat {
         } catch (RuntimeException | Error e) { // an Error too: it would end the timer's task for good
             if (!failing) {
                 failing = true;
-                LOG.warn("Node '{}': its heartbeat could not be written: {} (said once, until it is); it delivers"
-                        + " nothing from {} ms after its last beat", name, e.toString(), leaseMs / 2);
+                String stops = fenceSelf ? "; it delivers nothing from " + leaseMs / 2 + " ms after its last beat" : "";
+                LOG.warn("Node '{}': its heartbeat could not be written: {} (said once, until it is){}", name,
+                        e.toString(), stops);
             }
         }
     }

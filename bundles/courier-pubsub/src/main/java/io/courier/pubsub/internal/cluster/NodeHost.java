@@ -31,7 +31,7 @@ public final class NodeHost {
         this.karafBase = orElse(context.getProperty("karaf.base"), System.getProperty("user.dir"));
     }
 
-    /** The node's name: {@code COURIER_NODE}, else the {@code node} setting, else one made up (see {@link NodeName}). */
+    /** The node's name: {@code COURIER_NODE}, else the {@code node} setting, else one made up ({@link NodeName}). */
     public String nodeName(String configured) {
         return NodeName.resolve(System.getenv(), configured, hostName, karafName, karafBase);
     }

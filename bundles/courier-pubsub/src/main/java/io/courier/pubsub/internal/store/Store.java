@@ -163,8 +163,9 @@ public class Store implements AutoCloseable {
                     int missed = queue.complete(c, claimant, acknowledgements, change, gathered);
                     if (missed > 0) {
                         missedOutcomes.addAndGet(missed);
-                        LOG.info("{} delivery outcomes of this node changed nothing: their deliveries were taken over by"
-                                + " another node (this node was silent past its lease) or deleted meanwhile", missed);
+                        LOG.info("{} delivery outcomes of this node changed nothing: their deliveries were taken over"
+                                + " by another node (this node was silent past its lease) or deleted meanwhile",
+                                missed);
                     }
                 }
                 return null;
