@@ -59,7 +59,11 @@ public class ClusterIT {
             await("the victim's recorder holding a message").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> KarafProcess.lines(delivered(victim)).size() >= BEFORE_HOLD);
-            Thread.sleep(500); // the victim's publisher goes on meanwhile: the kill interrupts publishes too
+            // the victim's publisher goes on meanwhile: the kill interrupts publishes too
+            int ackedOnVictim = KarafProcess.lines(acked(victim)).size();
+            await("the victim publishing while its recorder holds").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> KarafProcess.lines(acked(victim)).size() >= Math.min(PER_NODE, ackedOnVictim + 20));
             victim.kill9();
             long killed = System.nanoTime();
             for (int i = 0; i < NODES - 1; i++) {

@@ -88,14 +88,17 @@ public class NodesIT {
         Path deliveredB = b.data("itest/delivered.log");
         String paused = a.client("courier:pause itest.recorder");
         assertFalse(paused, paused.contains("ERROR"));
-        Thread.sleep(1_500); // in force on every node within a heartbeat
+        // the pause is stored at once (node-b shows it); in force on every node from its next sweep (1 s)
+        await("node-b showing the pause, a sweep later").pollDelay(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(10)).until(() -> b.client("courier:topic --no-format itest.recorder")
+                        .lines().anyMatch(l -> l.startsWith("itest.recorder") && l.contains("paused")));
         int before = KarafProcess.lines(deliveredA).size() + KarafProcess.lines(deliveredB).size();
         String published = b.client("courier:invoke itest.publisher '{\"count\":10}'");
         assertTrue(published, published.contains("\"published\" : 10"));
-        Thread.sleep(3_000);
-        assertEquals("delivered while paused (node-a " + KarafProcess.lines(deliveredA) + ", node-b "
-                + KarafProcess.lines(deliveredB) + ")", before,
-                KarafProcess.lines(deliveredA).size() + KarafProcess.lines(deliveredB).size());
+        await("nothing delivered on either node for 3 s while paused").during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals("delivered while paused (node-a "
+                        + KarafProcess.lines(deliveredA) + ", node-b " + KarafProcess.lines(deliveredB) + ")", before,
+                        KarafProcess.lines(deliveredA).size() + KarafProcess.lines(deliveredB).size()));
 
         a.client("courier:resume itest.recorder");
         List<String> acked = KarafProcess.lines(b.data("itest/acked.log"));
