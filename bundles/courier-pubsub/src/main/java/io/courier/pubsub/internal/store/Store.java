@@ -3,12 +3,14 @@ package io.courier.pubsub.internal.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -102,9 +104,22 @@ public class Store implements AutoCloseable {
 
     /**
      * Makes sure each topic exists and the subscriber is subscribed to it; returns the subscriptions, which
-     * were created if needed.
+     * were created if needed. Two nodes registering the same new service at once: one makes the rows, the other's
+     * insert is refused by their unique keys, and its second look finds them.
      */
     public List<SubscriptionRow> ensureSubscriptions(String subscriber, Collection<String> topicNames, long now) {
+        try {
+            return subscribe(subscriber, topicNames, now);
+        } catch (PersistenceException e) {
+            if (!uniqueKeyTaken(e)) {
+                throw e;
+            }
+            // another node made the same topic or subscription between the look and the insert: this look finds it
+            return subscribe(subscriber, topicNames, now);
+        }
+    }
+
+    private List<SubscriptionRow> subscribe(String subscriber, Collection<String> topicNames, long now) {
         return inTransaction(em -> {
             List<SubscriptionRow> rows = new ArrayList<>();
             for (String name : topicNames) {
@@ -211,10 +226,15 @@ public class Store implements AutoCloseable {
 
     /** Whether the database refused an insert because a message id is taken: a unique constraint on MSGID. */
     private static boolean messageIdTaken(Throwable e) {
+        return uniqueKeyTaken(e, Schema.MESSAGE_ID_UNIQUE, Schema.DELIVERY_MESSAGE_ID_UNIQUE);
+    }
+
+    /** Whether the database refused an insert for a unique constraint: any, or one of those named. */
+    private static boolean uniqueKeyTaken(Throwable e, String... constraints) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState()) && sql.getMessage() != null) {
-                String message = sql.getMessage().toUpperCase(Locale.ROOT);
-                if (message.contains(Schema.MESSAGE_ID_UNIQUE) || message.contains(Schema.DELIVERY_MESSAGE_ID_UNIQUE)) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                String message = Objects.toString(sql.getMessage(), "").toUpperCase(Locale.ROOT);
+                if (constraints.length == 0 || Arrays.stream(constraints).anyMatch(message::contains)) {
                     return true;
                 }
             }
@@ -317,6 +337,9 @@ public class Store implements AutoCloseable {
      * nodes share it, if it holds the subscription or took it from a node that stopped or fell silent.
      */
     public boolean holdOrdered(long subscriptionId) {
+        if (!dialect.sharedByNodes()) {
+            return true;
+        }
         return inConnection((em, c) -> queue.holdOrdered(c, claimant, subscriptionId));
     }
 

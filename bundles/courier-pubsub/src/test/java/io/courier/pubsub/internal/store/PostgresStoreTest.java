@@ -12,6 +12,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -258,6 +263,35 @@ class PostgresStoreTest extends StoreTest {
         assertTrue(b.holdOrdered(sub.id()), "the first silent past the lease: the other takes it");
         beat(store, "a");
         assertFalse(store.holdOrdered(sub.id()), "the first, back, does not take it back");
+    }
+
+    @Test
+    void twoNodesSubscribingTheSameNewServiceAtOnceMakeOneTopicAndOneSubscriptionWithoutError() throws Exception {
+        Store b = node("b");
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 20; i++) {
+                int round = i;
+                List<String> topics = List.of("svc" + round, "/shared/" + round);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Callable<List<SubscriptionRow>> subscribeA = () -> {
+                    start.await();
+                    return store.ensureSubscriptions("svc" + round, topics, 1);
+                };
+                Callable<List<SubscriptionRow>> subscribeB = () -> {
+                    start.await();
+                    return b.ensureSubscriptions("svc" + round, topics, 1);
+                };
+                Future<List<SubscriptionRow>> a = both.submit(subscribeA);
+                Future<List<SubscriptionRow>> other = both.submit(subscribeB);
+                assertEquals(a.get(), other.get(), "round " + round + ": both nodes got the same subscriptions");
+            }
+        } finally {
+            both.shutdownNow();
+        }
+        assertEquals(List.of(List.of("40")), db.query("SELECT COUNT(*) FROM COURIER_TOPIC"), "one row per topic");
+        assertEquals(List.of(List.of("40")), db.query("SELECT COUNT(*) FROM COURIER_SUBSCRIPTION"),
+                "one row per subscription");
     }
 
     @Test
