@@ -1,6 +1,7 @@
 package io.courier.pubsub;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,10 +9,12 @@ import java.util.Optional;
  * and its queue figures over all its subscriptions. {@code delivered} and {@code expired} count since its
  * subscriptions were created; {@code paused} is true when delivery to all of them is paused; {@code hung} counts
  * its calls that passed their delivery timeout and still hold their handler thread (a service that ignores the
- * interrupt): no other message goes to that subscription until the call returns.
+ * interrupt): no other message goes to that subscription until the call returns. {@code nodes} names the live nodes
+ * it is registered on, in order (see {@link PubSubAdmin#nodes}): this node as it is now, the others as of their last
+ * heartbeat.
  */
 public record ServiceInfo(String name, Optional<Bundle> bundle, long depth, long inFlight, long dead, long delivered,
-        long expired, Optional<Instant> lastDeliveryAt, boolean paused, int hung) {
+        long expired, Optional<Instant> lastDeliveryAt, boolean paused, int hung, List<String> nodes) {
 
     /** The bundle that registers the service now. */
     public record Bundle(long id, String symbolicName, String version) {

@@ -10,7 +10,7 @@ import io.courier.pubsub.ServiceInfo;
 
 @Command(scope = "courier", name = "services", description = "Lists the Courier services: registered now or known from"
         + " earlier registrations, their state (paused, or calls hung past their timeout), queue depth, dead letters,"
-        + " the messages delivered and expired, and the last delivery time")
+        + " the messages delivered and expired, the last delivery time, and the live nodes it is registered on")
 @Service
 public class ServicesCommand extends TableCommand {
 
@@ -29,12 +29,14 @@ public class ServicesCommand extends TableCommand {
         table.column("Delivered").alignRight();
         table.column("Expired").alignRight();
         table.column("Last delivery");
+        table.column("Nodes");
         for (ServiceInfo s : pubsub.services()) {
             table.addRow().addContent(s.name(),
                     s.bundle().map(b -> b.id() + " " + b.symbolicName()).orElse("-"),
                     s.bundle().map(ServiceInfo.Bundle::version).orElse("-"),
                     s.state(),
-                    s.depth(), s.dead(), s.delivered(), s.expired(), Format.time(s.lastDeliveryAt()));
+                    s.depth(), s.dead(), s.delivered(), s.expired(), Format.time(s.lastDeliveryAt()),
+                    s.nodes().isEmpty() ? "-" : String.join(", ", s.nodes()));
         }
         print(table);
         return null;

@@ -47,24 +47,25 @@ class CommandsTest {
     @Test
     void servicesIsATableWithAHeaderAndRightAlignedNumbersOrPlainRowsWithNoFormat() throws Exception {
         admin.services.add(new ServiceInfo("my.target", Optional.of(new ServiceInfo.Bundle(42, "my.bundle", "1.2.0")),
-                3, 0, 1, 1234, 0, Optional.of(AT), false, 1));
-        admin.services.add(new ServiceInfo("gone.away", Optional.empty(), 0, 0, 0, 7, 2, Optional.empty(), true, 0));
+                3, 0, 1, 1234, 0, Optional.of(AT), false, 1, List.of("node-a", "node-b")));
+        admin.services.add(new ServiceInfo("gone.away", Optional.empty(), 0, 0, 0, 7, 2, Optional.empty(), true, 0,
+                List.of()));
 
         List<String> table = console.run("courier:services").lines().toList();
         assertEquals(List.of("Name", "Bundle", "Version", "State", "Depth", "Dead", "Delivered", "Expired",
-                "Last delivery"), cells(table.get(0)), table.get(0));
+                "Last delivery", "Nodes"), cells(table.get(0)), table.get(0));
         assertTrue(table.get(1).matches("[-+]+"), "a rule under the header: " + table.get(1));
         assertEquals(List.of("my.target", "42 my.bundle", "1.2.0", "active, 1 hung", "3", "1", "1234", "0",
-                Format.time(AT)), cells(table.get(2)));
+                Format.time(AT), "node-a, node-b"), cells(table.get(2)));
         assertTrue(table.get(2).contains("|     3 |"), "numbers are right-aligned: " + table.get(2));
-        assertEquals(List.of("gone.away", "-", "-", "unregistered, paused", "0", "0", "7", "2", "-"),
+        assertEquals(List.of("gone.away", "-", "-", "unregistered, paused", "0", "0", "7", "2", "-", "-"),
                 cells(table.get(3)));
 
         List<String> plain = console.run("courier:services --no-format").lines().filter(l -> !l.isBlank()).toList();
         assertEquals(2, plain.size(), "no header, no rule: " + plain);
         assertFalse(plain.get(0).contains("|"), plain.get(0));
         assertEquals(List.of("my.target", "42 my.bundle", "1.2.0", "active, 1 hung", "3", "1", "1234", "0",
-                Format.time(AT)), List.of(plain.get(0).split("\\s*\t\\s*")), "tab-separated for scripts: " + plain.get(0));
+                Format.time(AT), "node-a, node-b"), List.of(plain.get(0).split("\\s*\t\\s*")), "tab-separated for scripts: " + plain.get(0));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.courier.pubsub.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +90,7 @@ final class AdminView implements PubSubAdmin {
         Map<String, List<SubscriptionInfo>> bySubscriber = new TreeMap<>();
         subscriptions().forEach(s -> bySubscriber.computeIfAbsent(s.subscriber(), k -> new ArrayList<>()).add(s));
         registry.services().forEach(s -> bySubscriber.computeIfAbsent(s.name(), k -> new ArrayList<>()));
+        Map<String, List<String>> nodesOf = nodesOfServices();
         List<ServiceInfo> list = new ArrayList<>();
         bySubscriber.forEach((name, subs) -> {
             Optional<ServiceInfo.Bundle> bundle = registry.find(name)
@@ -101,9 +103,22 @@ final class AdminView implements PubSubAdmin {
                     subs.stream().mapToLong(SubscriptionInfo::expired).sum(),
                     subs.stream().flatMap(s -> s.lastDeliveryAt().stream()).max(Comparator.naturalOrder()),
                     !subs.isEmpty() && subs.stream().allMatch(SubscriptionInfo::paused),
-                    routing.subscriptionsOf(name).stream().mapToInt(sub -> engine.hung(sub.id())).sum()));
+                    routing.subscriptionsOf(name).stream().mapToInt(sub -> engine.hung(sub.id())).sum(),
+                    nodesOf.getOrDefault(name, List.of())));
         });
         return list;
+    }
+
+    /** The live nodes each service is registered on, by name: this one from its registry, the others' heartbeats. */
+    private Map<String, List<String>> nodesOfServices() {
+        Map<String, List<String>> nodesOf = new HashMap<>();
+        for (NodeInfo n : nodes()) {
+            List<String> services = n.self() ? registry.services().stream().map(RegisteredService::name).toList()
+                    : n.state() == NodeInfo.State.LIVE ? n.services() : List.of();
+            services.forEach(service -> nodesOf.computeIfAbsent(service, k -> new ArrayList<>()).add(n.name()));
+        }
+        nodesOf.values().forEach(Collections::sort);
+        return nodesOf;
     }
 
     @Override
@@ -196,7 +211,7 @@ final class AdminView implements PubSubAdmin {
         store.setPaused(ids(subs), false);
         routing.reload(store::loadTopics);
         LOG.info("Delivery to '{}' resumed", name);
-        subs.forEach(engine::wake);
+        subs.forEach(sub -> engine.wake(sub.id()));
     }
 
     @Override
@@ -243,7 +258,7 @@ final class AdminView implements PubSubAdmin {
 
     private int retried(List<SubscriptionRow> subscriptions, int count) {
         if (count > 0) {
-            subscriptions.forEach(engine::wake);
+            subscriptions.forEach(sub -> engine.wake(sub.id()));
         }
         return count;
     }

@@ -3,6 +3,7 @@ package io.courier.pubsub.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,12 +28,14 @@ import io.courier.pubsub.internal.store.Acknowledgement;
 import io.courier.pubsub.internal.store.BatchOutcome;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
+import io.courier.pubsub.internal.store.WakeChannel;
 
 /**
  * Runs the delivery workers: one {@link SubscriptionWorker} per subscription, run on a shared pool of threads
  * when it has work, one batch at a time so that busy subscriptions take turns. Workers are woken by publishes,
  * by a timer when their next retry is due, and, as a safety net for any wake-up that never came, by a periodic
- * sweep that asks the store which idle subscriptions have due deliveries.
+ * sweep that asks the store which idle subscriptions have due deliveries. Where nodes share the database, a
+ * publish to a service that is not registered here wakes the nodes where it is ({@link WakeChannel}).
  */
 final class DeliveryEngine {
 
@@ -54,6 +57,8 @@ final class DeliveryEngine {
     private final Sweeps sweeps = new Sweeps();
     private ScheduledFuture<?> sweep;
     private volatile boolean running = true;
+    /** The other nodes' wake-ups, and this node's to them. */
+    private final WakeChannel otherNodes;
 
     private volatile BooleanSupplier nodeHeld = () -> true;
 
@@ -80,6 +85,7 @@ final class DeliveryEngine {
             return t;
         });
         sweepEvery(sweepIntervalMs);
+        this.otherNodes = store.openWakeChannel(this::wakeHere);
     }
 
     /** Whether this node may claim deliveries: it holds its name (see {@link #deliverWhile}). */
@@ -106,7 +112,21 @@ final class DeliveryEngine {
         }
     }
 
+    /**
+     * A subscription has work now (a publish, a retry, a resume): its worker looks at once if its service is
+     * registered here, else the other nodes are woken (where nodes share the database).
+     */
     void wake(long subscriptionId) {
+        Optional<SubscriptionRow> s = routing.subscription(subscriptionId);
+        if (s.isPresent() && registry.find(s.get().subscriber()).isPresent()) {
+            wakeHere(subscriptionId);
+        } else {
+            otherNodes.wakeOthers(subscriptionId);
+        }
+    }
+
+    /** Makes a subscription's worker look for due deliveries now, if it has one or its subscription is known. */
+    private void wakeHere(long subscriptionId) {
         SubscriptionWorker w = workers.get(subscriptionId);
         if (w != null) {
             w.wake();
@@ -137,6 +157,7 @@ final class DeliveryEngine {
      */
     void stop() {
         running = false;
+        otherNodes.close();
         timer.shutdownNow();
         handlers.shutdown();
         pool.shutdown();

@@ -60,7 +60,7 @@ final class Pages {
     Html services() {
         Html h = new Html().raw("<table id=\"services\"><thead><tr><th>Name</th><th>Bundle</th><th>State</th>")
                 .raw("<th class=\"num\">Depth</th><th class=\"num\">Dead</th><th class=\"num\">Delivered</th>")
-                .raw("<th>Last delivery</th></tr></thead><tbody>");
+                .raw("<th>Last delivery</th><th>Nodes</th></tr></thead><tbody>");
         for (ServiceInfo s : dashboard.services()) {
             h.raw("<tr><td>").link(browse(s.name(), false, null), s.name()).raw("</td>")
                     .tag("td", s.bundle().map(b -> b.id() + " " + b.symbolicName() + " " + b.version()).orElse("-"))
@@ -68,7 +68,7 @@ final class Pages {
                     .raw("<td class=\"num\">").link(browse(s.name(), false, null), s.depth()).raw("</td>")
                     .raw("<td class=\"num\">").link(browse(s.name(), true, null), s.dead()).raw("</td>")
                     .tag("td class=\"num\"", s.delivered())
-                    .tag("td", time(s.lastDeliveryAt())).raw("</tr>");
+                    .tag("td", time(s.lastDeliveryAt())).tag("td", s.nodes().isEmpty() ? "-" : String.join(", ", s.nodes())).raw("</tr>");
         }
         return h.raw("</tbody></table>");
     }

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
+
+import javax.sql.DataSource;
 
 /**
  * What differs between the databases the store runs on, and nothing else: the driver, OpenJPA's dictionary, the
@@ -68,6 +71,16 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
      * acknowledges only those it still holds (see {@link QueueStatements}); if not, a node has the queue to itself.
      */
     boolean sharedByNodes();
+
+    /**
+     * Where nodes share the database, the channel on which a node wakes the others' delivery of a subscription
+     * ({@link WakeChannel}), listening from now on; {@link WakeChannel#NONE} where a node has it to itself.
+     *
+     * @param pool        the connections to listen and tell with
+     * @param incarnation the node's, which its own wake-ups carry
+     * @param wakeHere    wakes this node's delivery of a subscription another node named
+     */
+    WakeChannel wakeChannel(DataSource pool, String incarnation, LongConsumer wakeHere);
 
     /** CREATE TABLE for one of the store's tables, with the storage options its use calls for. */
     String createTable(String name, String columns, TableUse use);

@@ -8,6 +8,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
+
+import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +91,11 @@ final class HsqldbDialect implements Dialect {
     @Override
     public String currentMillis() {
         return "UNIX_MILLIS()";
+    }
+
+    @Override
+    public WakeChannel wakeChannel(DataSource pool, String incarnation, LongConsumer wakeHere) {
+        return WakeChannel.NONE;
     }
 
     @Override

@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
+
+import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +81,11 @@ final class PostgresDialect implements Dialect {
     @Override
     public String currentMillis() {
         return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
+    @Override
+    public WakeChannel wakeChannel(DataSource pool, String incarnation, LongConsumer wakeHere) {
+        return new PostgresWakeChannel(pool, incarnation, wakeHere);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import javax.persistence.EntityManager;
@@ -54,19 +55,24 @@ public class Store implements AutoCloseable {
     /** Outcomes that reached no delivery (see {@link QueueStatements#complete}). */
     private final AtomicLong missedOutcomes = new AtomicLong();
     private final QueueVacuum vacuum; // null where the database needs none, or without a pool
+    private final DataSource pool; // null: a store for tests and tools
 
     /** A store that never vacuums the queue's tables: for tests and tools. */
     public Store(EntityManagerFactory emf, Dialect dialect) {
         this(emf, dialect, null);
     }
 
-    /** A store on the persistence unit made on this pool, which also vacuums the queue's tables with it. */
+    /**
+     * A store on the persistence unit made on this pool, which also vacuums the queue's tables with it and carries
+     * the wake-ups between nodes ({@link #openWakeChannel}).
+     */
     public Store(EntityManagerFactory emf, Dialect dialect, DataSource pool) {
         this.emf = emf;
         this.dialect = dialect;
         this.queue = new QueueStatements(kept, dialect);
         this.depths = new QueueDepths(dialect.sharedByNodes() ? DEPTHS_RECOUNT_MS : 0);
         this.nodes = new NodeStatements(dialect);
+        this.pool = pool;
         this.vacuum = pool == null ? null : dialect.vacuumQueue().map(sql -> new QueueVacuum(pool, sql)).orElse(null);
     }
 
@@ -374,6 +380,14 @@ public class Store implements AutoCloseable {
             nodes.leave(c, name, incarnation);
             return null;
         });
+    }
+
+    /**
+     * Opens the channel on which this node wakes the other nodes' delivery of a subscription, and they wake its
+     * own ({@link Dialect#wakeChannel}); none for a store without a pool.
+     */
+    public WakeChannel openWakeChannel(LongConsumer wakeHere) {
+        return pool == null ? WakeChannel.NONE : dialect.wakeChannel(pool, claimant.incarnation(), wakeHere);
     }
 
     /** Whether other nodes may use the database at the same time (see {@link Dialect#sharedByNodes}). */

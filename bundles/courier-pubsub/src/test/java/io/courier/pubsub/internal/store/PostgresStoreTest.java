@@ -11,7 +11,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -292,6 +296,37 @@ class PostgresStoreTest extends StoreTest {
         assertEquals(List.of(List.of("40")), db.query("SELECT COUNT(*) FROM COURIER_TOPIC"), "one row per topic");
         assertEquals(List.of(List.of("40")), db.query("SELECT COUNT(*) FROM COURIER_SUBSCRIPTION"),
                 "one row per subscription");
+    }
+
+    @Test
+    void aWakeUpToldByOneNodeReachesTheOthersAndNotItself() {
+        Set<Long> wokenOnA = ConcurrentHashMap.newKeySet();
+        Set<Long> wokenOnB = ConcurrentHashMap.newKeySet();
+        try (WakeChannel a = db.dialect().wakeChannel(db.dataSource(), "a", wokenOnA::add);
+                WakeChannel b = db.dialect().wakeChannel(db.dataSource(), "b", wokenOnB::add)) {
+            await("b listening").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                a.wakeOthers(0);
+                return wokenOnB.contains(0L);
+            });
+            List<Long> ids = LongStream.rangeClosed(1_000_000_000L, 1_000_003_000L).boxed().toList();
+            ids.forEach(a::wakeOthers); // more than one notification's payload can carry
+            await("all woken on b").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> wokenOnB.containsAll(ids));
+            b.wakeOthers(42);
+            await("b's wake-up on a").atMost(Duration.ofSeconds(10)).until(() -> wokenOnA.contains(42L));
+            assertEquals(Set.of(42L), wokenOnA, "a woken by b alone, never by its own wake-ups");
+            assertFalse(wokenOnB.contains(42L), "b not woken by its own wake-up");
+        }
+    }
+
+    @Test
+    void wakeUpPayloadsStayUnderPostgresqlsLimit() {
+        List<Long> ids = LongStream.range(0, 5_000).map(i -> Long.MAX_VALUE - i).boxed().toList();
+        List<String> payloads = PostgresWakeChannel.payloads("incarnation", ids);
+        assertTrue(payloads.size() > 1, "split in " + payloads.size());
+        assertTrue(payloads.stream().allMatch(p -> p.length() <= PostgresWakeChannel.MAX_PAYLOAD));
+        assertEquals(ids, payloads.stream().map(p -> p.substring(p.indexOf(' ') + 1)).flatMap(p -> Arrays.stream(
+                p.split(","))).map(Long::valueOf).toList());
     }
 
     @Test
