@@ -159,8 +159,9 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
      */
     private void startHeartbeat(Store store, DeliveryEngine engine) {
         Settings s = settings;
-        store.nodeLeaseMs(s.nodeLeaseMs());
-        heartbeat = new Heartbeat(store, host.nodeName(s.node()), host::address,
+        String name = host.nodeName(s.node());
+        store.node(name, s.nodeLeaseMs());
+        heartbeat = new Heartbeat(store, name, host::address,
                 () -> registry.services().stream().map(RegisteredService::name).sorted().toList(), engine::inFlight,
                 s.heartbeatMs(), s.nodeLeaseMs());
         Heartbeat started = heartbeat;

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,6 +153,46 @@ final class QueueStatements {
             holdOrdered = "UPDATE COURIER_SUBSCRIPTION SET DELIVEREDBY = ? WHERE ID = ? AND (DELIVEREDBY IS NULL"
                     + " OR DELIVEREDBY NOT IN (" + live + "))";
         }
+    }
+
+    /** Adds to a subscription's counts in a node's row of them (see {@link #count}). */
+    private static final String ADD_TO_COUNTS = "INSERT INTO COURIER_QUEUE_COUNT (SUBSCRIPTIONID, NODE, PENDING, DEAD)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT (SUBSCRIPTIONID, NODE) DO UPDATE SET PENDING = COURIER_QUEUE_COUNT.PENDING"
+            + " + EXCLUDED.PENDING, DEAD = COURIER_QUEUE_COUNT.DEAD + EXCLUDED.DEAD";
+
+    /**
+     * Where nodes share the queue, records what a transaction changed in the subscriptions' counts of pending and
+     * dead deliveries, in that transaction: added to the node's own row of each subscription's counts, so that no
+     * two nodes wait for one row, in subscription order, so that no two transactions of a node wait for each other
+     * in a circle. A subscription's counts are the sum of its rows, whichever nodes wrote them ({@link #counts}):
+     * exact however the nodes come and go, read in a time that follows the subscriptions and nodes, not the backlog.
+     */
+    void count(Connection c, Claimant claimant, QueueDepths.Change change) throws SQLException {
+        if (shared == null || change.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ADD_TO_COUNTS)) {
+            for (Map.Entry<Long, QueueCounts> e : change.bySubscription().entrySet()) {
+                ps.setLong(1, e.getKey());
+                ps.setString(2, claimant.node());
+                ps.setLong(3, e.getValue().pending());
+                ps.setLong(4, e.getValue().dead());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Each subscription's counts of pending and dead deliveries, where nodes share the queue (see {@link #count}). */
+    Map<Long, QueueCounts> counts(Connection c) throws SQLException {
+        Map<Long, QueueCounts> counts = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT SUBSCRIPTIONID, SUM(PENDING), SUM(DEAD)"
+                + " FROM COURIER_QUEUE_COUNT GROUP BY SUBSCRIPTIONID"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getLong(1), new QueueCounts(rs.getLong(2), rs.getLong(3)));
+            }
+        }
+        return counts;
     }
 
     /**
@@ -382,8 +423,9 @@ final class QueueStatements {
     /**
      * Records the outcomes of delivery batches: deliveries done with are deleted, then the message rows they
      * shared once no delivery is left for them; failed deliveries get their next attempt or become dead. Each
-     * subscription's deliveries done go to {@code tallies}, for its counts. Where nodes share the queue, only the
-     * deliveries this node holds are reached.
+     * subscription's deliveries done go to {@code tallies}, for its counts, and what changed in its pending and dead
+     * deliveries to {@code change}: by the rows reached. Where nodes share the queue, only the deliveries this node
+     * holds are reached.
      *
      * @return how many outcomes reached no delivery: taken over by another node, or deleted meanwhile (purged)
      */
@@ -393,19 +435,16 @@ final class QueueStatements {
         Set<Long> messages = new TreeSet<>(); // locked in key order: no two transactions wait for each other
         boolean anyDone = false;
         for (Acknowledgement a : acknowledgements) {
-            BatchOutcome o = a.outcome();
-            if (!o.delivered().isEmpty() || !o.expired().isEmpty()) {
-                tallies.done(a.subscriptionId(), new Tallies.Done(o.delivered().size(), o.expired().size(), a.now()));
-                anyDone = true;
-            }
+            anyDone |= !a.outcome().delivered().isEmpty() || !a.outcome().expired().isEmpty();
         }
         if (anyDone) {
-            List<Long> subscriptions = new ArrayList<>(); // of each delete
+            List<Acknowledgement> of = new ArrayList<>(); // of each delete: its batch, and whether it expired
+            List<Boolean> expired = new ArrayList<>();
             try (KeptStatements.Use use = statements.prepare(c, shared == null ? DELETE_DELIVERY : DELETE_CLAIMED)) {
                 PreparedStatement ps = use.statement();
                 for (Acknowledgement a : acknowledgements) {
-                    for (List<BatchOutcome.Done> done : List.of(a.outcome().delivered(), a.outcome().expired())) {
-                        for (BatchOutcome.Done d : done) {
+                    for (boolean expiredOnes : new boolean[] { false, true }) {
+                        for (BatchOutcome.Done d : expiredOnes ? a.outcome().expired() : a.outcome().delivered()) {
                             ps.setLong(1, d.deliveryId());
                             if (shared != null) {
                                 ps.setString(2, claimant.incarnation());
@@ -414,14 +453,20 @@ final class QueueStatements {
                             if (d.messageRow()) {
                                 messages.add(d.messageSeq());
                             }
-                            subscriptions.add(a.subscriptionId());
+                            of.add(a);
+                            expired.add(expiredOnes);
                         }
                     }
                 }
                 int[] deleted = ps.executeBatch();
                 for (int i = 0; i < deleted.length; i++) {
-                    change.add(subscriptions.get(i), -reached(deleted[i]), 0);
-                    missed += 1 - reached(deleted[i]);
+                    int n = reached(deleted[i]);
+                    change.add(of.get(i).subscriptionId(), -n, 0);
+                    if (n > 0) { // what reached no row (another node's now) is counted by the node that delivers it
+                        tallies.done(of.get(i).subscriptionId(), new Tallies.Done(expired.get(i) ? 0 : 1,
+                                expired.get(i) ? 1 : 0, of.get(i).now()));
+                    }
+                    missed += 1 - n;
                 }
             }
             if (!messages.isEmpty()) {

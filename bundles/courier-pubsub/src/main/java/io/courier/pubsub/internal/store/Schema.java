@@ -28,7 +28,7 @@ public final class Schema {
 
     /** Each step's statements, in a dialect; step N brings the schema from version N-1 to N. */
     private static final List<Function<Dialect, List<String>>> STEPS = List.of(Schema::tables,
-            Schema::messagesInDeliveries, Schema::nodes);
+            Schema::messagesInDeliveries, Schema::nodes, Schema::queueCounts);
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
@@ -99,6 +99,25 @@ public final class Schema {
                 + " INFLIGHT INTEGER NOT NULL", TableUse.COUNTERS),
                 addToDeliveries("CLAIMEDBY VARCHAR(64)"),
                 "ALTER TABLE COURIER_SUBSCRIPTION ADD COLUMN IF NOT EXISTS DELIVEREDBY VARCHAR(64)");
+    }
+
+    /**
+     * Version 4, where nodes share the database: each subscription's counts of pending and dead deliveries, one row
+     * per node that changed them, their sum the subscription's counts (see {@link QueueStatements#count}); the
+     * deliveries stored so far counted into a row of no node. Where a node has the database to itself, it counts
+     * them in memory (see {@link QueueDepths}).
+     */
+    private static List<String> queueCounts(Dialect d) {
+        if (!d.sharedByNodes()) {
+            return List.of();
+        }
+        return List.of(d.createTable("COURIER_QUEUE_COUNT", "SUBSCRIPTIONID BIGINT NOT NULL, NODE VARCHAR(200) NOT NULL,"
+                + " PENDING BIGINT NOT NULL, DEAD BIGINT NOT NULL, PRIMARY KEY (SUBSCRIPTIONID, NODE)",
+                TableUse.COUNTERS),
+                "INSERT INTO COURIER_QUEUE_COUNT (SUBSCRIPTIONID, NODE, PENDING, DEAD) SELECT SUBSCRIPTIONID, '',"
+                        + " SUM(CASE WHEN STATE = '" + DeliveryEntity.DEAD + "' THEN 0 ELSE 1 END),"
+                        + " SUM(CASE WHEN STATE = '" + DeliveryEntity.DEAD + "' THEN 1 ELSE 0 END)"
+                        + " FROM COURIER_DELIVERY GROUP BY SUBSCRIPTIONID");
     }
 
     private static String addToDeliveries(String column) {

@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
 public class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-    /** Where nodes share the database, how old the queue depths may be before a view counts them again. */
-    static final long DEPTHS_RECOUNT_MS = 5_000;
 
     private final EntityManagerFactory emf;
     private final Dialect dialect;
@@ -50,8 +48,8 @@ public class Store implements AutoCloseable {
     private final KeptStatements kept = new KeptStatements();
     private final QueueStatements queue;
     private final NodeStatements nodes;
-    /** This store's claimant: made up per store, the lease as last set ({@link #nodeLeaseMs}). */
-    private volatile Claimant claimant = new Claimant(UUID.randomUUID().toString(), 10_000);
+    /** This store's claimant: made up per store, the node's name and lease as last set ({@link #node}). */
+    private volatile Claimant claimant = new Claimant(UUID.randomUUID().toString(), "", 10_000);
     /** Outcomes that reached no delivery (see {@link QueueStatements#complete}). */
     private final AtomicLong missedOutcomes = new AtomicLong();
     private final QueueVacuum vacuum; // null where the database needs none, or without a pool
@@ -70,7 +68,7 @@ public class Store implements AutoCloseable {
         this.emf = emf;
         this.dialect = dialect;
         this.queue = new QueueStatements(kept, dialect);
-        this.depths = new QueueDepths(dialect.sharedByNodes() ? DEPTHS_RECOUNT_MS : 0);
+        this.depths = new QueueDepths();
         this.nodes = new NodeStatements(dialect);
         this.pool = pool;
         this.vacuum = pool == null ? null : dialect.vacuumQueue().map(sql -> new QueueVacuum(pool, sql)).orElse(null);
@@ -172,7 +170,7 @@ public class Store implements AutoCloseable {
         }
         Tallies.Unwritten gathered = new Tallies.Unwritten();
         try {
-            depths.change(change -> inConnection((em, c) -> {
+            changeDeliveries((em, c, change) -> {
                 if (!messages.isEmpty()) {
                     checkIdsAreFree(em, messages);
                     OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
@@ -190,7 +188,7 @@ public class Store implements AutoCloseable {
                     }
                 }
                 return null;
-            }));
+            });
         } catch (PersistenceException e) {
             if (messageIdTaken(e)) {
                 // stored by another transaction between the check and the insert (another node's publish)
@@ -400,9 +398,12 @@ public class Store implements AutoCloseable {
         return claimant.incarnation();
     }
 
-    /** How long a node's heartbeat may be silent before its claims go to others; the same on every node. */
-    public void nodeLeaseMs(long leaseMs) {
-        claimant = new Claimant(claimant.incarnation(), leaseMs);
+    /**
+     * The name of the node this store works for, and how long a node's heartbeat may be silent before its claims go
+     * to others (the same on every node).
+     */
+    public void node(String name, long leaseMs) {
+        claimant = new Claimant(claimant.incarnation(), name, leaseMs);
     }
 
     /** Every node that used the database in the last week, by name. */
@@ -422,7 +423,7 @@ public class Store implements AutoCloseable {
         if (subscriptionIds.isEmpty()) {
             return 0;
         }
-        return depths.change(change -> inTransaction(em -> {
+        return changeDeliveries((em, c, change) -> {
             int retried = 0;
             for (long subscriptionId : subscriptionIds) {
                 Query q = em.createQuery("UPDATE DeliveryEntity d SET d.state = :pending, d.attempts = 0,"
@@ -439,7 +440,7 @@ public class Store implements AutoCloseable {
                 retried += n;
             }
             return retried;
-        }));
+        });
     }
 
     /**
@@ -452,7 +453,7 @@ public class Store implements AutoCloseable {
         if (subscriptionIds.isEmpty()) {
             return 0;
         }
-        return depths.change(change -> inTransaction(em -> {
+        return changeDeliveries((em, c, change) -> {
             int deleted = 0;
             for (long subscriptionId : subscriptionIds) {
                 int n = em.createQuery("DELETE FROM DeliveryEntity d WHERE d.subscriptionId = :s AND d.state = :st")
@@ -466,7 +467,7 @@ public class Store implements AutoCloseable {
                     + " AND NOT EXISTS (SELECT d FROM DeliveryEntity d WHERE d.message = m)")
                     .setParameter("s", subscriptionIds).executeUpdate();
             return deleted;
-        }));
+        });
     }
 
     /** Pauses or resumes delivery to some subscriptions; the state is stored and outlives restarts. */
@@ -493,9 +494,12 @@ public class Store implements AutoCloseable {
         });
     }
 
-    /** Pending and dead counts per subscription id (see {@link QueueDepths}). */
+    /**
+     * Pending and dead counts per subscription id: kept in memory where this node has the database to itself
+     * ({@link QueueDepths}), in the database where nodes share it ({@link QueueStatements#count}).
+     */
     public Map<Long, QueueCounts> queueCounts() {
-        return depths.get(this::countStored);
+        return dialect.sharedByNodes() ? inConnection((em, c) -> queue.counts(c)) : depths.get(this::countStored);
     }
 
     private Map<Long, QueueCounts> countStored() {
@@ -552,6 +556,24 @@ public class Store implements AutoCloseable {
             }
             em.close();
         }
+    }
+
+    /** Work that changes deliveries, reporting what it changed in their counts. */
+    @FunctionalInterface
+    private interface DeliveryChange<T> {
+        T apply(EntityManager em, Connection c, QueueDepths.Change change) throws SQLException;
+    }
+
+    /**
+     * Runs work that changes deliveries in a transaction: what it reports changed in their counts is kept in memory
+     * once committed, or, where nodes share the database, written by the same transaction.
+     */
+    private <T> T changeDeliveries(DeliveryChange<T> work) {
+        return depths.change(change -> inConnection((em, c) -> {
+            T result = work.apply(em, c, change);
+            queue.count(c, claimant, change);
+            return result;
+        }));
     }
 
     /** Work done in JDBC on the connection of a JPA transaction. */

@@ -299,6 +299,34 @@ class PostgresStoreTest extends StoreTest {
     }
 
     @Test
+    void queueCountsAreRightOnEveryNodeWhicheverNodeChangedTheQueue() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        beat(store, "a");
+        store.node("a", LEASE);
+        Store b = node("b");
+        b.node("b", LEASE);
+        published(sub, 10);
+        assertEquals(new QueueCounts(10, 0), b.queueCounts().get(sub.id()), "a's publishes, seen on b at once");
+
+        List<DueDelivery> heldByB = b.fetchDue(sub.id(), 2_000, 0, 4, false);
+        BatchOutcome outcome = new BatchOutcome();
+        outcome.delivered(heldByB.get(0));
+        outcome.delivered(heldByB.get(1));
+        outcome.failed(new BatchOutcome.Failure(heldByB.get(2).deliveryId(), 5, 2_000, true, "dead"));
+        b.write(List.of(), List.of(new Acknowledgement(sub.id(), outcome, 2_100)));
+        acknowledge(store, sub.id(), List.of(heldByB.get(3))); // held by b, live: a's outcome reaches nothing
+        assertEquals(new QueueCounts(7, 1), store.queueCounts().get(sub.id()), "b's outcomes, seen on a");
+        assertEquals(new QueueCounts(7, 1), b.queueCounts().get(sub.id()));
+
+        assertEquals(1, store.retryDead(List.of(sub.id()), null, 3_000));
+        assertEquals(new QueueCounts(8, 0), b.queueCounts().get(sub.id()));
+        assertEquals(8, store.purge(List.of(sub.id()), false));
+        assertEquals(new QueueCounts(0, 0), b.queueCounts().get(sub.id()));
+        assertEquals(List.of(List.of("a"), List.of("b")), db.query("SELECT NODE FROM COURIER_QUEUE_COUNT"
+                + " WHERE SUBSCRIPTIONID = " + sub.id() + " ORDER BY NODE"), "one row of counts per node");
+    }
+
+    @Test
     void aWakeUpToldByOneNodeReachesTheOthersAndNotItself() {
         Set<Long> wokenOnA = ConcurrentHashMap.newKeySet();
         Set<Long> wokenOnB = ConcurrentHashMap.newKeySet();

@@ -98,6 +98,8 @@ class SchemaTest {
 
             Store store = db.preparedStore();
             assertEquals(String.valueOf(Schema.VERSION), db.value("SELECT VERSION FROM COURIER_SCHEMA"));
+            assertEquals(new QueueCounts(1, 1), store.queueCounts().get(svc.id()), "what it held, counted");
+            assertEquals(new QueueCounts(1, 0), store.queueCounts().get(y.id()));
             store.write(List.of(new NewMessage("new-1", false, svc.topicId(), List.of(svc.id()), "{\"n\":1}",
                     "application/json", 5, "c-new", null, null, "pub", 3_000, 0)), List.of());
             assertEquals(List.of("old-1", "old-2", "old-shared"),
