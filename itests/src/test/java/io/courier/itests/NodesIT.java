@@ -5,11 +5,17 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -60,6 +66,15 @@ public class NodesIT {
                 System.out.printf("NodesIT: node-b killed, seen gone by node-a after %d ms (lease %d ms)%n", goneMs,
                         LEASE_MS);
                 assertTrue("gone after the lease, not before: " + goneMs + " ms", goneMs >= LEASE_MS - 1_000);
+                List<String> metrics = metrics(a);
+                for (String expected : List.of("courier_node_live{node=\"node-a\"} 1.0",
+                        "courier_node_live{node=\"node-b\"} 0.0",
+                        "courier_queue_depth{service=\"itest.recorder\",topic=\"itest.recorder\"} 0.0")) {
+                    assertTrue("node-a's metrics have " + expected + ": " + metrics, metrics.contains(expected));
+                }
+                assertTrue("node-a counts the twenty it delivered for node-b: " + metrics, metrics.stream().anyMatch(
+                        l -> l.matches("courier_delivered_total\\{node=\"node-a\",service=\"itest.recorder\"} "
+                                + "(2\\d|[3-9]\\d|\\d{3,})\\.0")));
 
                 b.start();
                 await("node-b live again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -158,6 +173,16 @@ public class NodesIT {
         return karaf.client("courier:services --no-format").lines().map(l -> l.split("\\s*\t\\s*"))
                 .filter(cells -> cells[0].equals(service)).map(cells -> cells[cells.length - 1].strip()).findFirst()
                 .orElse("absent");
+    }
+
+    /** {@code GET /courier/api/metrics} of a node, line by line. */
+    private static List<String> metrics(KarafProcess karaf) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(karaf.httpUrl()
+                + "/courier/api/metrics")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (KarafProcess.USER + ":" + KarafProcess.PASSWORD).getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(r.body(), 200, r.statusCode());
+        return r.body().lines().toList();
     }
 
     /** A node's state in {@link #nodes}: live, stopped or gone; absent if it is not listed. */

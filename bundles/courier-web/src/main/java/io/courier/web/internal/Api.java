@@ -31,11 +31,13 @@ final class Api {
     private final Dashboard dashboard;
     private final PubSub pubsub;
     private final Courier courier;
+    private final Exposition exposition;
 
-    Api(Dashboard dashboard, PubSub pubsub, Courier courier) {
+    Api(Dashboard dashboard, PubSub pubsub, Courier courier, Exposition exposition) {
         this.dashboard = dashboard;
         this.pubsub = pubsub;
         this.courier = courier;
+        this.exposition = exposition;
     }
 
     /**
@@ -55,6 +57,7 @@ final class Api {
             case "GET services" -> json(resp, 200, dashboard.services());
             case "GET topics" -> json(resp, 200, dashboard.topics());
             case "GET nodes" -> json(resp, 200, dashboard.nodes());
+            case "GET metrics" -> metrics(resp);
             case "GET browse" -> browse(req, resp, required(arg, "a service or shared topic name"));
             case "GET messages" -> json(resp, 200, message(dashboard.message(required(arg, "a message id"))));
             case "POST publish" -> publish(req, resp, required(arg, "a service or shared topic name"));
@@ -65,9 +68,16 @@ final class Api {
             case "POST purge" -> json(resp, 200, Map.of("deleted",
                     dashboard.purge(required(arg, "a service or shared topic name"), dead(req))));
             default -> throw WebException.notFound("No API call " + method + " " + Errors.quote("/courier/api" + path)
-                    + "; the calls are GET services, topics, nodes, browse/{name}, messages/{id} and POST publish/{name},"
-                    + " invoke/{name}, retry/{id}, retry-dead/{name}, purge/{name}");
+                    + "; the calls are GET services, topics, nodes, metrics, browse/{name}, messages/{id} and POST"
+                    + " publish/{name}, invoke/{name}, retry/{id}, retry-dead/{name}, purge/{name}");
         }
+    }
+
+    /** Courier's figures in Prometheus' text format (see {@link Exposition}). */
+    private void metrics(HttpServletResponse resp) throws IOException {
+        resp.setStatus(200);
+        resp.setContentType(exposition.contentType());
+        exposition.write(resp.getOutputStream());
     }
 
     private void browse(HttpServletRequest req, HttpServletResponse resp, String name) throws IOException {

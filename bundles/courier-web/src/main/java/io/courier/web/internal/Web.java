@@ -68,7 +68,7 @@ public class Web extends HttpServlet {
     @Activate
     public Web(@Reference PubSubAdmin admin, @Reference PubSub pubsub, @Reference Courier courier, Config config) {
         this.dashboard = new Dashboard(admin);
-        this.api = new Api(dashboard, pubsub, courier);
+        this.api = new Api(dashboard, pubsub, courier, new Exposition(admin));
         this.pages = new Pages(dashboard);
         this.jaas = new JaasLogin(config.realm(), config.role());
         this.sessionTimeoutSeconds = Math.max(1, config.sessionTimeoutMinutes()) * 60;
