@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,9 +30,10 @@ import io.courier.testing.postgresql.PostgresServer;
  * Three nodes of the built distribution, as processes on one PostgreSQL database, each with the test services
  * deployed, publishing to one service that every node delivers. One node is killed with SIGKILL while it holds a
  * batch of deliveries (its recorder holds a message inside {@code handle}); the other two deliver what it held once
- * its heartbeat is older than the lease (the defaults: 1 s and 10 s). Then it is started again and joins. Asserts
- * that no acknowledged publish is lost and nothing stays pending; prints the duplicates (bounded by what the killed
- * node held) and the time from the kill to the last delivery.
+ * its heartbeat is older than the lease (the defaults: 1 s and 10 s). Then, while every node publishes, it is
+ * started again, and the two others are restarted one by one (a rolling restart). Asserts that no acknowledged publish is lost and nothing stays
+ * pending; prints the duplicates (bounded by what the killed node held) and the time from the kill to the last
+ * delivery.
  */
 public class ClusterIT {
 
@@ -73,15 +77,15 @@ public class ClusterIT {
 
             List<String> acked = new ArrayList<>();
             nodes.forEach(node -> acked.addAll(KarafProcess.lines(acked(node))));
-            long lastDeliveryMs = (awaitDeliveries(nodes) - killed) / 1_000_000;
+            long lastDeliveryMs = (awaitDelivered(nodes, acked) - killed) / 1_000_000;
 
             List<String> deliveries = new ArrayList<>();
             nodes.forEach(node -> deliveries.addAll(KarafProcess.lines(delivered(node))));
             List<String> lost = KarafProcess.missing(acked, deliveries);
             List<String> duplicates = KarafProcess.repeated(deliveries);
             System.out.printf("ClusterIT: %d publishes acknowledged on %d nodes, %d delivered, %d lost, %d duplicates;"
-                    + " last delivery about %d ms after the kill (lease 10 s)%n", acked.size(), NODES,
-                    new HashSet<>(deliveries).size(), lost.size(), duplicates.size(), lastDeliveryMs);
+                    + " every acknowledged one delivered about %d ms after the kill (lease 10 s)%n", acked.size(),
+                    NODES, new HashSet<>(deliveries).size(), lost.size(), duplicates.size(), lastDeliveryMs);
             assertEquals("acknowledged but never delivered: " + KarafProcess.describe(lost), List.of(), lost);
             assertTrue("duplicates beyond what the killed node could hold (a batch of 100): " + duplicates.size(),
                     duplicates.size() <= 100);
@@ -89,11 +93,10 @@ public class ClusterIT {
             assertTrue("delivered but not acknowledged (publishes the kill interrupted): " + unexpected.size(),
                     unexpected.size() <= 100);
 
-            victim.start();
+            rollingRestartUnderLoad(nodes, database); // the killed node first: it rejoins under load
             await("the killed node live again, seen from node-1").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).until(() -> nodes.get(0).client("courier:nodes --no-format")
                             .lines().anyMatch(l -> l.startsWith("node-" + NODES) && l.contains("\tlive")));
-            assertEquals("deliveries left in the queue", 0, database.count("SELECT COUNT(*) FROM courier_delivery"));
             for (KarafProcess node : nodes) {
                 await("courier:topics showing the queue empty on every node, whichever node delivered")
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
@@ -107,6 +110,60 @@ public class ClusterIT {
                 node.close();
             }
         }
+    }
+
+    /**
+     * Each node in turn stopped with {@code bin/stop} (one killed already is only started) and started again while
+     * the others publish, as an upgrade node by node would: every publish acknowledged meanwhile is delivered,
+     * nothing stays in the queue. Prints how long the restart took, the publishes and the duplicates.
+     */
+    private static void rollingRestartUnderLoad(List<KarafProcess> nodes, PostgresDatabase database)
+            throws Exception {
+        Set<String> before = new HashSet<>();
+        nodes.forEach(node -> before.addAll(KarafProcess.lines(acked(node))));
+        AtomicBoolean restarting = new AtomicBoolean(true);
+        ExecutorService load = Executors.newFixedThreadPool(NODES);
+        long started = System.nanoTime();
+        try {
+            for (KarafProcess node : nodes) {
+                // each node publishes in rounds while it runs; the one stopped fails its round, which is fine:
+                // what counts is what each acknowledged (its acked.log)
+                load.submit(() -> {
+                    while (restarting.get()) {
+                        try {
+                            node.client("courier:invoke itest.publisher '{\"count\":20}'");
+                        } catch (RuntimeException stopped) { // not running, or stopped under the call
+                            Thread.sleep(200);
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (KarafProcess node : nodes.stream().sorted(Comparator.comparing(KarafProcess::running)).toList()) {
+                node.stop();
+                node.start();
+            }
+        } finally {
+            restarting.set(false);
+            load.shutdown();
+            load.awaitTermination(2, TimeUnit.MINUTES);
+        }
+        long restartMs = (System.nanoTime() - started) / 1_000_000;
+        List<String> acked = new ArrayList<>();
+        nodes.forEach(node -> acked.addAll(KarafProcess.lines(acked(node))));
+        List<String> duringRestart = acked.stream().filter(id -> !before.contains(id)).toList();
+        awaitDelivered(nodes, duringRestart);
+        List<String> deliveries = new ArrayList<>();
+        nodes.forEach(node -> deliveries.addAll(KarafProcess.lines(delivered(node))));
+        List<String> lost = KarafProcess.missing(duringRestart, deliveries);
+        System.out.printf("ClusterIT: rolling restart of %d nodes in %d ms under load: %d publishes acknowledged"
+                + " meanwhile, %d lost, %d duplicates in all%n", NODES, restartMs, duringRestart.size(), lost.size(),
+                KarafProcess.repeated(deliveries).size());
+        assertTrue("publishes acknowledged during the restart: " + duringRestart.size(), duringRestart.size() > 0);
+        assertEquals("acknowledged during the rolling restart but never delivered: " + KarafProcess.describe(lost),
+                List.of(), lost);
+        await("the queue empty").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> database.count("SELECT COUNT(*) FROM courier_delivery") == 0);
     }
 
     /**
@@ -194,6 +251,23 @@ public class ClusterIT {
 
     private static Path acked(KarafProcess node) {
         return node.data("itest/acked.log");
+    }
+
+    /**
+     * Waits until every one of {@code ids} was delivered on some node, at most 3 minutes; returns when (System.nanoTime).
+     * Never fails by itself: the caller names what is missing.
+     */
+    private static long awaitDelivered(List<KarafProcess> nodes, List<String> ids) {
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                List<String> deliveries = new ArrayList<>();
+                nodes.forEach(node -> deliveries.addAll(KarafProcess.lines(delivered(node))));
+                return KarafProcess.missing(ids, deliveries).isEmpty();
+            });
+        } catch (ConditionTimeoutException stillMissing) {
+            // the caller reports what is missing
+        }
+        return System.nanoTime();
     }
 
     /**

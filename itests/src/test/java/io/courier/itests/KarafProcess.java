@@ -208,6 +208,12 @@ final class KarafProcess implements AutoCloseable {
         assertTrue("Courier's tables in " + postgres.url() + ": " + tables, tables.contains("courier_message"));
     }
 
+    /** Whether the JVM runs. */
+    boolean running() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
     /** The pid of the running JVM. */
     long pid() {
         return process.pid();

@@ -179,6 +179,15 @@ public class OperateIT extends CourierTestSupport {
         assertEquals(true, service.get("registered"));
         assertEquals(1L, service.get("dead"));
 
+        ObjectName nodes = new ObjectName("io.courier:type=nodes");
+        await().atMost(Duration.ofSeconds(10)).until(() -> mbeans.isRegistered(nodes));
+        CompositeData node = ((CompositeData[]) mbeans.getAttribute(nodes, "Nodes"))[0];
+        assertEquals(mbeans.getAttribute(nodes, "ThisNode"), node.get("name"));
+        assertEquals("live", node.get("state"));
+        assertEquals(1, mbeans.getAttribute(nodes, "LiveNodes"));
+        await("the service in this node's heartbeat").atMost(Duration.ofSeconds(10)).until(() -> ((CompositeData[])
+                mbeans.getAttribute(nodes, "Nodes"))[0].get("services").toString().contains("it.op.jmx"));
+
         Object retried = mbeans.invoke(topics, "retryDead", new Object[] { "it.op.jmx" },
                 new String[] { String.class.getName() });
         assertEquals(1, retried);
