@@ -45,7 +45,7 @@ final class KarafProcess implements AutoCloseable {
     private final Path home;
     private final int sshPort;
     private final int httpPort;
-    private Process process;
+    private volatile Process process; // read by tests' own threads too
     /** The database bin/karaf is pointed at; null: the embedded HSQLDB. */
     private PostgresDatabase postgres;
     /** More of bin/karaf's environment. */
@@ -221,7 +221,7 @@ final class KarafProcess implements AutoCloseable {
 
     /** Runs one console command through {@code bin/client}; returns what it printed. */
     String client(String command) throws IOException, InterruptedException {
-        if (process == null || !process.isAlive()) {
+        if (!running()) {
             throw new IllegalStateException("Karaf is not running");
         }
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort), "-u",

@@ -73,7 +73,7 @@ public class NodesIT {
                     assertTrue("node-a's metrics have " + expected + ": " + metrics, metrics.contains(expected));
                 }
                 assertTrue("node-a counts the twenty it delivered for node-b: " + metrics, metrics.stream().anyMatch(
-                        l -> l.matches("courier_delivered_total\\{node=\"node-a\",service=\"itest.recorder\"} "
+                        l -> l.matches("courier_messages_delivered_total\\{node=\"node-a\",service=\"itest.recorder\"} "
                                 + "(2\\d|[3-9]\\d|\\d{3,})\\.0")));
 
                 b.start();
@@ -137,6 +137,8 @@ public class NodesIT {
     private static void aServiceOnOneNodeGetsWhatTheOtherPublishesAtOnce(KarafProcess a, KarafProcess b)
             throws Exception {
         a.client("config:property-set -p io.courier.pubsub sweepIntervalMs 60000");
+        await("node-a's sweep once a minute").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Files.readString(a.data("log/karaf.log")).contains("sweepIntervalMs=60000"));
         b.client("bundle:stop courier-itest-services");
         await("itest.recorder gone from node-b, on node-a only").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500)).until(() -> "node-a".equals(nodesOf(b, "itest.recorder")));

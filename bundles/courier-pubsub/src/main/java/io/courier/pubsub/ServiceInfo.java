@@ -25,6 +25,11 @@ public record ServiceInfo(String name, Optional<Bundle> bundle, long depth, long
         return bundle.isPresent();
     }
 
+    /** The nodes it is registered on, as the shell and the dashboard show them: {@code node-a, node-b}, or -. */
+    public String nodeList() {
+        return nodes.isEmpty() ? "-" : String.join(", ", nodes);
+    }
+
     /** Its state in words, as the shell and the dashboard show it: {@code active, paused, 1 hung}. */
     public String state() {
         return (registered() ? "active" : "unregistered") + (paused ? ", paused" : "")

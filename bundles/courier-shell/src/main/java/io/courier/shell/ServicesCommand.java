@@ -36,7 +36,7 @@ public class ServicesCommand extends TableCommand {
                     s.bundle().map(ServiceInfo.Bundle::version).orElse("-"),
                     s.state(),
                     s.depth(), s.dead(), s.delivered(), s.expired(), Format.time(s.lastDeliveryAt()),
-                    s.nodes().isEmpty() ? "-" : String.join(", ", s.nodes()));
+                    s.nodeList());
         }
         print(table);
         return null;

@@ -85,7 +85,7 @@ final class DeliveryEngine {
             return t;
         });
         sweepEvery(sweepIntervalMs);
-        this.otherNodes = store.openWakeChannel(this::wakeHere);
+        this.otherNodes = store.openWakeChannel(this::wokenByAnotherNode);
     }
 
     /** Whether this node may claim deliveries: it holds its name (see {@link #deliverWhile}). */
@@ -117,22 +117,22 @@ final class DeliveryEngine {
      * registered here, else the other nodes are woken (where nodes share the database).
      */
     void wake(long subscriptionId) {
-        Optional<SubscriptionRow> s = routing.subscription(subscriptionId);
-        if (s.isPresent() && registry.find(s.get().subscriber()).isPresent()) {
-            wakeHere(subscriptionId);
+        Optional<SubscriptionRow> here = registeredHere(subscriptionId);
+        if (here.isPresent()) {
+            wake(here.get());
         } else {
             otherNodes.wakeOthers(subscriptionId);
         }
     }
 
-    /** Makes a subscription's worker look for due deliveries now, if it has one or its subscription is known. */
-    private void wakeHere(long subscriptionId) {
-        SubscriptionWorker w = workers.get(subscriptionId);
-        if (w != null) {
-            w.wake();
-        } else {
-            routing.subscription(subscriptionId).ifPresent(this::wake);
-        }
+    /** Another node woke a subscription: its worker looks at once if its service is registered here. */
+    private void wokenByAnotherNode(long subscriptionId) {
+        registeredHere(subscriptionId).ifPresent(this::wake);
+    }
+
+    /** A subscription as the routing table knows it, if its service is registered here. */
+    private Optional<SubscriptionRow> registeredHere(long subscriptionId) {
+        return routing.subscription(subscriptionId).filter(s -> registry.find(s.subscriber()).isPresent());
     }
 
     /** Whether delivery to a subscription is paused (as stored, through the routing table). */

@@ -53,7 +53,7 @@ final class Exposition {
         return MetricSnapshots.of(
                 gauge("courier_queue_depth", "Pending deliveries of a subscription (in flight included)",
                         subscriptions, Exposition::subscription, SubscriptionInfo::depth),
-                gauge("courier_queue_dead", "Dead letters of a subscription", subscriptions, Exposition::subscription,
+                gauge("courier_queue_dead_letters", "Dead letters of a subscription", subscriptions, Exposition::subscription,
                         SubscriptionInfo::dead),
                 counter("courier_queue_delivered", "Messages delivered to a subscription since it was made",
                         subscriptions, Exposition::subscription, SubscriptionInfo::delivered, 0),
@@ -67,13 +67,13 @@ final class Exposition {
                         n -> Labels.of("node", n.name()), n -> n.sinceHeartbeat() / 1000.0),
                 gauge("courier_node_in_flight", "Deliveries a node had in hand at its last heartbeat", nodes,
                         n -> Labels.of("node", n.name()), NodeInfo::inFlight),
-                counter("courier_published", "Messages this node stored for a service since its pub/sub started",
+                counter("courier_messages_published", "Messages this node stored for a service since its pub/sub started",
                         stats, s -> service(s, self), ServiceStats::published, since),
-                counter("courier_delivered", "Messages this node delivered to a service since its pub/sub started",
+                counter("courier_messages_delivered", "Messages this node delivered to a service since its pub/sub started",
                         stats, s -> service(s, self), ServiceStats::delivered, since),
-                counter("courier_failed", "Failed deliveries (attempts) on this node since its pub/sub started", stats,
+                counter("courier_delivery_failures", "Failed deliveries (attempts) on this node since its pub/sub started", stats,
                         s -> service(s, self), ServiceStats::failed, since),
-                counter("courier_dead", "Messages that became dead letters on this node since its pub/sub started",
+                counter("courier_dead_letters", "Messages that became dead letters on this node since its pub/sub started",
                         stats, s -> service(s, self), ServiceStats::dead, since));
     }
 

@@ -68,7 +68,7 @@ final class Pages {
                     .raw("<td class=\"num\">").link(browse(s.name(), false, null), s.depth()).raw("</td>")
                     .raw("<td class=\"num\">").link(browse(s.name(), true, null), s.dead()).raw("</td>")
                     .tag("td class=\"num\"", s.delivered())
-                    .tag("td", time(s.lastDeliveryAt())).tag("td", s.nodes().isEmpty() ? "-" : String.join(", ", s.nodes())).raw("</tr>");
+                    .tag("td", time(s.lastDeliveryAt())).tag("td", s.nodeList()).raw("</tr>");
         }
         return h.raw("</tbody></table>");
     }

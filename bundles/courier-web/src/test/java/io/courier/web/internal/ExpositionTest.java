@@ -48,7 +48,7 @@ class ExpositionTest {
                 "# TYPE courier_queue_depth gauge",
                 "courier_queue_depth{service=\"my.target\",topic=\"my.target\"} 3.0",
                 "courier_queue_depth{service=\"billing\",topic=\"/orders\"} 0.0",
-                "courier_queue_dead{service=\"my.target\",topic=\"my.target\"} 2.0",
+                "courier_queue_dead_letters{service=\"my.target\",topic=\"my.target\"} 2.0",
                 "# TYPE courier_queue_delivered_total counter",
                 "courier_queue_delivered_total{service=\"billing\",topic=\"/orders\"} 7.0",
                 "courier_queue_expired_total{service=\"my.target\",topic=\"my.target\"} 1.0",
@@ -57,10 +57,10 @@ class ExpositionTest {
                 "courier_node_live{node=\"node-b\"} 0.0",
                 "courier_node_heartbeat_age_seconds{node=\"node-b\"} 12.5",
                 "courier_node_in_flight{node=\"node-b\"} 4.0",
-                "courier_published_total{node=\"node-a\",service=\"my.target\"} 5.0",
-                "courier_delivered_total{node=\"node-a\",service=\"my.target\"} 4.0",
-                "courier_failed_total{node=\"node-a\",service=\"my.target\"} 2.0",
-                "courier_dead_total{node=\"node-a\",service=\"my.target\"} 1.0")) {
+                "courier_messages_published_total{node=\"node-a\",service=\"my.target\"} 5.0",
+                "courier_messages_delivered_total{node=\"node-a\",service=\"my.target\"} 4.0",
+                "courier_delivery_failures_total{node=\"node-a\",service=\"my.target\"} 2.0",
+                "courier_dead_letters_total{node=\"node-a\",service=\"my.target\"} 1.0")) {
             assertTrue(lines.contains(expected), "missing " + expected + " in:\n" + String.join("\n", lines));
         }
     }

@@ -23,9 +23,11 @@ final class NodeStatements {
     private static final String SEPARATOR = "\n";
 
     private final String now;
+    private final boolean shared;
 
     NodeStatements(Dialect dialect) {
         this.now = dialect.currentMillis();
+        this.shared = dialect.sharedByNodes();
     }
 
     /**
@@ -124,12 +126,18 @@ final class NodeStatements {
                 rs.getInt(8), rs.getLong(9));
     }
 
-    /** Deletes the rows of nodes silent for longer than {@link #FORGET_AFTER_MS}: a node's start is seldom. */
+    /**
+     * Deletes the rows of nodes silent for longer than {@link #FORGET_AFTER_MS}, and folds their queue counts into
+     * the row of no node where nodes share the database: a node's start is seldom.
+     */
     private void forgetOld(Connection c) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("DELETE FROM COURIER_NODE WHERE HEARTBEATAT < " + now
                 + " - ?")) {
             st.setLong(1, FORGET_AFTER_MS);
             st.executeUpdate();
+        }
+        if (shared) {
+            QueueStatements.foldCountsOfForgottenNodes(c);
         }
     }
 }

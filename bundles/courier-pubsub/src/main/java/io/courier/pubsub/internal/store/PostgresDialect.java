@@ -85,7 +85,15 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public WakeChannel wakeChannel(DataSource pool, String incarnation, LongConsumer wakeHere) {
-        return new PostgresWakeChannel(pool, incarnation, wakeHere);
+        try {
+            return new PostgresWakeChannel(pool, incarnation, wakeHere);
+        } catch (LinkageError e) {
+            // org.postgresql is an optional import of this bundle: not wired if the driver came after it
+            LOG.warn("Courier cannot listen for the other nodes' wake-ups ({}): their work is found by the sweep."
+                    + " Refresh the courier-pubsub bundle (bundle:refresh) to wire it to the PostgreSQL driver",
+                    e.toString());
+            return WakeChannel.NONE;
+        }
     }
 
     @Override

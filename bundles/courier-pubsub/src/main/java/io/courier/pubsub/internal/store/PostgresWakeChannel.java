@@ -38,6 +38,12 @@ final class PostgresWakeChannel implements WakeChannel {
     static final int MAX_PAYLOAD = 7_900;
     /** How long the listener waits for notifications before it checks whether the channel closed. */
     private static final int POLL_MS = 500;
+    /**
+     * Every this many polls the listener asks the server something: waiting for notifications sends nothing, so a
+     * connection that died silently (a firewall's timeout, a network cut) would otherwise look alive for ever.
+     */
+    private static final int POLLS_PER_CHECK = 20;
+    private static final int CHECK_TIMEOUT_S = 5;
     private static final long RELISTEN_MS = 1_000;
 
     private final DataSource pool;
@@ -116,19 +122,22 @@ final class PostgresWakeChannel implements WakeChannel {
                         LOG.info("Listening again for the other nodes' wake-ups");
                         failed = false;
                     }
-                    while (!closed) {
+                    for (int polls = 1; !closed; polls++) {
                         PGNotification[] received = pg.getNotifications(POLL_MS);
                         if (received != null) {
                             for (PGNotification n : received) {
                                 received(n.getParameter());
                             }
                         }
+                        if (polls % POLLS_PER_CHECK == 0) {
+                            check(c);
+                        }
                     }
                 } finally {
                     // never back in the pool still listening: its notifications would pile up in the server
                     ((Connection) pg).close();
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | LinkageError e) {
                 if (!closed && !failed) {
                     LOG.info("Not listening for the other nodes' wake-ups (their work is found by the sweep meanwhile):"
                             + " {}", e.toString());
@@ -136,6 +145,14 @@ final class PostgresWakeChannel implements WakeChannel {
                 }
             }
             sleep(RELISTEN_MS);
+        }
+    }
+
+    /** Asks the server something on the listening connection: fails if it no longer answers. */
+    private static void check(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(CHECK_TIMEOUT_S);
+            st.execute("SELECT 1");
         }
     }
 

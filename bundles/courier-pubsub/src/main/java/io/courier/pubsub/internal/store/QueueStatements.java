@@ -183,6 +183,22 @@ final class QueueStatements {
         }
     }
 
+    /**
+     * Folds the rows of counts written under node names that are no longer in {@code COURIER_NODE} (forgotten
+     * after a week of silence) into the row of no node, so that the rows follow the nodes of the last week, not
+     * every name ever used. A row is taken whole, with the lock its deletion waits for: no addition to it is lost.
+     */
+    static void foldCountsOfForgottenNodes(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM COURIER_QUEUE_COUNT q WHERE"
+                + " q.NODE <> '' AND NOT EXISTS (SELECT 1 FROM COURIER_NODE n WHERE n.NAME = q.NODE)"
+                + " RETURNING SUBSCRIPTIONID, PENDING, DEAD) INSERT INTO COURIER_QUEUE_COUNT (SUBSCRIPTIONID, NODE,"
+                + " PENDING, DEAD) SELECT SUBSCRIPTIONID, '', SUM(PENDING), SUM(DEAD) FROM gone GROUP BY SUBSCRIPTIONID"
+                + " ORDER BY SUBSCRIPTIONID ON CONFLICT (SUBSCRIPTIONID, NODE) DO UPDATE SET PENDING ="
+                + " COURIER_QUEUE_COUNT.PENDING + EXCLUDED.PENDING, DEAD = COURIER_QUEUE_COUNT.DEAD + EXCLUDED.DEAD")) {
+            ps.executeUpdate();
+        }
+    }
+
     /** Each subscription's counts of pending and dead deliveries, where nodes share the queue (see {@link #count}). */
     Map<Long, QueueCounts> counts(Connection c) throws SQLException {
         Map<Long, QueueCounts> counts = new HashMap<>();

@@ -41,6 +41,9 @@ public class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
+    /** How many times a subscription is tried while other nodes make the same topics or subscriptions at once. */
+    static final int SUBSCRIBE_ATTEMPTS = 5;
+
     private final EntityManagerFactory emf;
     private final Dialect dialect;
     private final QueueDepths depths;
@@ -109,17 +112,20 @@ public class Store implements AutoCloseable {
     /**
      * Makes sure each topic exists and the subscriber is subscribed to it; returns the subscriptions, which
      * were created if needed. Two nodes registering the same new service at once: one makes the rows, the other's
-     * insert is refused by their unique keys, and its second look finds them.
+     * insert is refused by their unique keys, and its next look finds them (up to {@value #SUBSCRIBE_ATTEMPTS} looks,
+     * each new topic of the list perhaps made by another node meanwhile).
      */
     public List<SubscriptionRow> ensureSubscriptions(String subscriber, Collection<String> topicNames, long now) {
-        try {
-            return subscribe(subscriber, topicNames, now);
-        } catch (PersistenceException e) {
-            if (!uniqueKeyTaken(e)) {
-                throw e;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return subscribe(subscriber, topicNames, now);
+            } catch (PersistenceException e) {
+                if (!uniqueKeyTaken(e) || attempt == SUBSCRIBE_ATTEMPTS) {
+                    throw e;
+                }
+                // another node made one of these topics or subscriptions between the look and the insert: the next
+                // look finds it
             }
-            // another node made the same topic or subscription between the look and the insert: this look finds it
-            return subscribe(subscriber, topicNames, now);
         }
     }
 

@@ -320,10 +320,18 @@ class PostgresStoreTest extends StoreTest {
 
         assertEquals(1, store.retryDead(List.of(sub.id()), null, 3_000));
         assertEquals(new QueueCounts(8, 0), b.queueCounts().get(sub.id()));
+        assertEquals(List.of(List.of("a"), List.of("b")), countRows(sub), "one row of counts per node");
+
+        db.execute("DELETE FROM COURIER_NODE WHERE NAME = 'b'"); // as if forgotten after a week's silence
+        node("c"); // a node's first beat forgets the old ones
+        assertEquals(List.of(List.of(""), List.of("a")), countRows(sub), "b's row folded into the row of no node");
+        assertEquals(new QueueCounts(8, 0), store.queueCounts().get(sub.id()), "and the counts unchanged");
         assertEquals(8, store.purge(List.of(sub.id()), false));
         assertEquals(new QueueCounts(0, 0), b.queueCounts().get(sub.id()));
-        assertEquals(List.of(List.of("a"), List.of("b")), db.query("SELECT NODE FROM COURIER_QUEUE_COUNT"
-                + " WHERE SUBSCRIPTIONID = " + sub.id() + " ORDER BY NODE"), "one row of counts per node");
+    }
+
+    private List<List<String>> countRows(SubscriptionRow sub) {
+        return db.query("SELECT NODE FROM COURIER_QUEUE_COUNT WHERE SUBSCRIPTIONID = " + sub.id() + " ORDER BY NODE");
     }
 
     @Test
@@ -340,8 +348,10 @@ class PostgresStoreTest extends StoreTest {
             ids.forEach(a::wakeOthers); // more than one notification's payload can carry
             await("all woken on b").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> wokenOnB.containsAll(ids));
-            b.wakeOthers(42);
-            await("b's wake-up on a").atMost(Duration.ofSeconds(10)).until(() -> wokenOnA.contains(42L));
+            await("b's wake-up on a").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                b.wakeOthers(42); // a listening from its start on: told again until it hears
+                return wokenOnA.contains(42L);
+            });
             assertEquals(Set.of(42L), wokenOnA, "a woken by b alone, never by its own wake-ups");
             assertFalse(wokenOnB.contains(42L), "b not woken by its own wake-up");
         }
