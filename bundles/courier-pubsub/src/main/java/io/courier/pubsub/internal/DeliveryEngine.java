@@ -57,8 +57,8 @@ final class DeliveryEngine {
     private final Sweeps sweeps = new Sweeps();
     private ScheduledFuture<?> sweep;
     private volatile boolean running = true;
-    /** The other nodes' wake-ups, and this node's to them. */
-    private final WakeChannel otherNodes;
+    /** The other nodes' wake-ups, and this node's to them; none until {@link #listenToOtherNodes}. */
+    private volatile WakeChannel otherNodes = WakeChannel.NONE;
 
     private volatile BooleanSupplier nodeHeld = () -> true;
 
@@ -85,7 +85,16 @@ final class DeliveryEngine {
             return t;
         });
         sweepEvery(sweepIntervalMs);
-        this.otherNodes = store.openWakeChannel(this::wokenByAnotherNode);
+    }
+
+    /**
+     * Wakes the other nodes from now on, and is woken by them: once this node's heartbeat runs, so that what a
+     * wake-up makes it claim is claimed by a node the others see live.
+     */
+    synchronized void listenToOtherNodes() {
+        if (running && otherNodes == WakeChannel.NONE) {
+            otherNodes = store.openWakeChannel(this::wokenByAnotherNode);
+        }
     }
 
     /** Whether this node may claim deliveries: it holds its name (see {@link #deliverWhile}). */
@@ -156,8 +165,10 @@ final class DeliveryEngine {
      * redelivered, and what fails from now on is not counted as an attempt.
      */
     void stop() {
-        running = false;
-        otherNodes.close();
+        synchronized (this) {
+            running = false;
+            otherNodes.close();
+        }
         timer.shutdownNow();
         handlers.shutdown();
         pool.shutdown();

@@ -106,6 +106,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         AdminView admin = new AdminView(store, routing, registry, engine, metrics, policies, registrations,
                 database::info, () -> heartbeat);
         startHeartbeat(store, engine); // before the first delivery: claims hold while the heartbeat does
+        engine.listenToOtherNodes();
         running = new Running(store, writer, engine, registrations, publishing, admin);
         writer.start();
         registry.addListener(registrations);
