@@ -131,13 +131,16 @@ public class ClusterIT {
                 // what counts is what each acknowledged (its acked.log)
                 load.submit(() -> {
                     while (restarting.get()) {
+                        boolean published;
                         try {
-                            if (!node.client("courier:invoke itest.publisher '{\"count\":20}'")
-                                    .contains("\"published\"")) {
-                                Thread.sleep(200); // starting or stopping: the call failed
-                            }
+                            published = node.client("courier:invoke itest.publisher '{\"count\":20}'")
+                                    .contains("\"published\"");
                         } catch (IOException | RuntimeException stopped) { // not running, or stopped under the call
-                            Thread.sleep(200);
+                            published = false;
+                        }
+                        if (!published) { // stopping or starting: the next round once its services answer again
+                            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                                    .until(() -> !restarting.get() || publisherAnswers(node));
                         }
                     }
                     return null;
@@ -249,6 +252,19 @@ public class ClusterIT {
                     });
             assertTrue(node.client("courier:invoke itest.recorder '{\"delayMs\":" + delayMs + "}'")
                     .contains("delayMs"));
+        }
+    }
+
+    /** Whether a node runs with its test publisher registered. */
+    private static boolean publisherAnswers(KarafProcess node) {
+        try {
+            return node.running() && node.client("courier:services --no-format").lines()
+                    .anyMatch(l -> l.startsWith("itest.publisher") && l.contains("active"));
+        } catch (IOException | RuntimeException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
