@@ -27,7 +27,7 @@ import org.junit.runners.Parameterized.Parameters;
  * again, and so on for K cycles; then the backlog drains and every acknowledged message must have been
  * delivered. Reports acknowledged, delivered, lost (must be 0, named if not), duplicates (allowed, counted), the
  * time to recover after each restart, and where each kill landed: how many publishes it interrupted (begun, not
- * acknowledged: waiting for or inside their commit). K is {@code -Dcourier.crashCycles} (5 by default); the
+ * acknowledged: waiting for or inside their commit). K is {@code -Dcourier.crashCycles} (3 by default); the
  * random moments come from {@code -Dcourier.crashSeed} (printed, so that a run can be repeated). Runs once per
  * {@link StoreDatabase}.
  */
@@ -67,7 +67,7 @@ public class CrashCyclesIT {
 
     @Test
     public void nothingAcknowledgedIsLostAcrossKillCycles() throws Exception {
-        int cycles = Integer.getInteger("courier.crashCycles", 5);
+        int cycles = Integer.getInteger("courier.crashCycles", 3);
         long seed = Long.getLong("courier.crashSeed", System.nanoTime());
         Random random = new Random(seed);
         try (KarafProcess karaf = KarafProcess.withTestServices("crash-cycles", database)) {
