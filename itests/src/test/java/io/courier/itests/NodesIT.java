@@ -57,6 +57,7 @@ public class NodesIT {
 
                 pauseOnOneNodeHoldsDeliveryOnBoth(a, b);
                 aServiceOnOneNodeGetsWhatTheOtherPublishesAtOnce(a, b);
+                theClusterStatsAddUpWhatEachNodeCounted(a);
 
                 b.kill9();
                 long killed = System.nanoTime();
@@ -158,6 +159,28 @@ public class NodesIT {
         assertEquals(reply, 20, latencies.size());
         System.out.printf("NodesIT: 20 published on node-b, handled on node-a: publish to handle p50 %d ms, max %d ms"
                 + " (node-a's sweep once a minute)%n", latencies.get(9), latencies.get(19));
+    }
+
+    /**
+     * {@code courier:stats --cluster} on node-a adds up both nodes' figures: the thirty messages published to
+     * itest.recorder so far, all on node-b, and their thirty deliveries, on either node; node-a's own figures count
+     * none of those publishes.
+     */
+    private static void theClusterStatsAddUpWhatEachNodeCounted(KarafProcess a) throws Exception {
+        await("node-a's courier:stats --cluster counting the 30 published and delivered, node-b's as of its heartbeat")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertEquals(List.of("30", "30"), statsOfRecorder(a, "--cluster").subList(1, 3)));
+        assertEquals("published on node-a", "0", statsOfRecorder(a, "").get(1));
+        List<String> perNode = a.client("courier:stats --nodes --no-format").lines().map(l -> l.split("\\s*\t\\s*"))
+                .filter(cells -> cells.length > 2 && cells[1].equals("itest.recorder"))
+                .map(cells -> cells[0] + " " + cells[2]).toList();
+        assertTrue("courier:stats --nodes: node-b's 30 publishes on its row: " + perNode, perNode.contains("node-b 30"));
+    }
+
+    /** The itest.recorder row of {@code courier:stats <options> --no-format}, cell by cell. */
+    private static List<String> statsOfRecorder(KarafProcess karaf, String options) throws Exception {
+        return karaf.client("courier:stats --no-format " + options).lines().filter(l -> l.startsWith("itest.recorder"))
+                .map(l -> List.of(l.split("\\s*\t\\s*"))).findFirst().orElse(List.of("absent", "absent", "absent"));
     }
 
     /** A distribution named {@code node-<name>} on the database, with a short lease. */

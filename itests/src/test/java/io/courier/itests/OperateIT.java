@@ -178,6 +178,8 @@ public class OperateIT extends CourierTestSupport {
                 .filter(t -> t.get("name").equals("it.op.jmx")).findFirst().orElseThrow();
         assertEquals(true, service.get("registered"));
         assertEquals(1L, service.get("dead"));
+        await("the failed attempt in the cluster's failure rate (one node: this one's)").atMost(Duration.ofSeconds(10))
+                .until(() -> (Double) mbeans.getAttribute(services, "ClusterFailedPerSecond") >= 1 / 60.0);
 
         ObjectName nodes = new ObjectName("io.courier:type=nodes");
         await().atMost(Duration.ofSeconds(10)).until(() -> mbeans.isRegistered(nodes));

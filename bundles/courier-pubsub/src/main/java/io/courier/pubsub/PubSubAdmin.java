@@ -76,6 +76,18 @@ public interface PubSubAdmin {
     /** What pub/sub did per service since {@link #statsSince()}, sorted by service name. */
     List<ServiceStats> stats();
 
+    /**
+     * Every live node's {@link #stats()}, by node name: this node's as of now, the others' as their heartbeat last
+     * wrote them (every 5 s while they change). One node where it has the database to itself.
+     */
+    List<NodeStats> nodeStats();
+
+    /**
+     * What pub/sub did per service across the live nodes: their {@link #nodeStats()} added up, each node counting
+     * since its own start; sorted by service name.
+     */
+    List<ServiceStats> clusterStats();
+
     /** When pub/sub started counting {@link #stats()}: its last start. */
     Instant statsSince();
 

@@ -19,6 +19,7 @@ import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
@@ -148,6 +149,28 @@ class CommandsTest {
         List<String> plain = console.run("courier:stats --no-format").lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, plain.size(), plain.toString());
         assertTrue(plain.get(0).startsWith("my.target\t"), plain.get(0));
+    }
+
+    @Test
+    void statsOfTheClusterAddUpTheLiveNodesAndNodesShowsEachNodesOwn() throws Exception {
+        ServiceStats onA = new ServiceStats("my.target", 10, 8, 3, 1, 0.5, 0.25, 0);
+        ServiceStats onB = new ServiceStats("my.target", 5, 6, 0, 0, 0.25, 0.5, 0);
+        admin.nodeStats.add(new NodeStats("node-a", AT, List.of(onA)));
+        admin.nodeStats.add(new NodeStats("node-b", AT, List.of(onB)));
+        admin.clusterStats.add(onA.plus(onB));
+
+        List<String> out = console.run("courier:stats --cluster").lines().toList();
+        assertTrue(out.get(0).startsWith("2 live nodes: node-a since " + Format.time(AT) + ", node-b since "),
+                out.get(0));
+        assertEquals(List.of("my.target", "15", "14", "3", "1", "0.75", "0.75", "0.00"), cells(out.get(3)));
+
+        List<List<String>> perNode = console.run("courier:stats --nodes --no-format").lines().filter(l -> !l.isBlank())
+                .map(l -> List.of(l.strip().split("\\s*\t\\s*"))).toList();
+        assertEquals(List.of(List.of("node-a", "my.target", "10", "8", "3", "1", "0.50", "0.25", "0.00"),
+                List.of("node-b", "my.target", "5", "6", "0", "0", "0.25", "0.50", "0.00")), perNode);
+
+        assertEquals(ERROR + "--cluster and --nodes exclude each other; give one or neither",
+                console.error("courier:stats --cluster --nodes"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
@@ -28,6 +29,8 @@ final class FakeAdmin implements PubSubAdmin {
     final List<QueuedMessage> queued = new ArrayList<>();
     final Map<String, MessageDetails> messages = new HashMap<>();
     final List<ServiceStats> stats = new ArrayList<>();
+    final List<NodeStats> nodeStats = new ArrayList<>();
+    final List<ServiceStats> clusterStats = new ArrayList<>();
     final Map<String, List<PolicyValue>> policies = new HashMap<>();
     final List<String> done = new ArrayList<>();
     final List<NodeInfo> nodes = new ArrayList<>();
@@ -108,6 +111,16 @@ final class FakeAdmin implements PubSubAdmin {
     @Override
     public List<ServiceStats> stats() {
         return stats;
+    }
+
+    @Override
+    public List<NodeStats> nodeStats() {
+        return nodeStats;
+    }
+
+    @Override
+    public List<ServiceStats> clusterStats() {
+        return clusterStats;
     }
 
     @Override

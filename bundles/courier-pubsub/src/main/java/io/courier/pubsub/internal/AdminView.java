@@ -18,6 +18,7 @@ import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.DatabaseInfo;
 import io.courier.pubsub.NodeInfo;
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
@@ -29,6 +30,7 @@ import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.TopicInfo;
 import io.courier.pubsub.internal.cluster.Heartbeat;
 import io.courier.pubsub.internal.store.DueDelivery;
+import io.courier.pubsub.internal.store.NodeRow;
 import io.courier.pubsub.internal.store.QueueCounts;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
@@ -217,6 +219,28 @@ final class AdminView implements PubSubAdmin {
     @Override
     public List<ServiceStats> stats() {
         return metrics.stats(System.currentTimeMillis());
+    }
+
+    @Override
+    public List<NodeStats> nodeStats() {
+        long now = System.currentTimeMillis();
+        Heartbeat self = heartbeat.get();
+        List<NodeStats> list = new ArrayList<>();
+        for (NodeRow n : store.nodes()) {
+            if (self.holds(n)) {
+                list.add(new NodeStats(n.name(), metrics.since(), metrics.stats(now)));
+            } else if (n.liveWithin(self.leaseMs()) && n.stats() != null) {
+                list.add(Metrics.read(n.name(), n.stats()));
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public List<ServiceStats> clusterStats() {
+        Map<String, ServiceStats> sums = new TreeMap<>();
+        nodeStats().forEach(n -> n.services().forEach(s -> sums.merge(s.service(), s, ServiceStats::plus)));
+        return List.copyOf(sums.values());
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.courier.core.Json;
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 
 /**
@@ -51,6 +53,21 @@ final class Metrics {
                 c.failed.perSecond(nowMs))));
         list.sort((a, b) -> a.service().compareTo(b.service()));
         return list;
+    }
+
+    /** These figures as the heartbeat writes them for the other nodes to read ({@link #read}): JSON. */
+    String snapshot(long nowMs) {
+        return Json.write(new Snapshot(since.toEpochMilli(), stats(nowMs)));
+    }
+
+    /** The figures a node's heartbeat wrote ({@link #snapshot}). */
+    static NodeStats read(String node, String snapshot) {
+        Snapshot s = Json.read(snapshot, Snapshot.class);
+        return new NodeStats(node, Instant.ofEpochMilli(s.since()), s.services());
+    }
+
+    /** The stored form of a node's figures. */
+    record Snapshot(long since, List<ServiceStats> services) {
     }
 
     private Counters counters(String service) {

@@ -32,6 +32,7 @@ import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.StoreUnavailableException;
@@ -164,7 +165,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
         store.node(name, s.nodeLeaseMs());
         heartbeat = new Heartbeat(store, name, host::address,
                 () -> registry.services().stream().map(RegisteredService::name).sorted().toList(), engine::inFlight,
-                s.heartbeatMs(), s.nodeLeaseMs());
+                () -> metrics.snapshot(System.currentTimeMillis()), s.heartbeatMs(), s.nodeLeaseMs());
         Heartbeat started = heartbeat;
         engine.deliverWhile(started::held);
         started.start();
@@ -283,6 +284,16 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
     @Override
     public List<ServiceStats> stats() {
         return admin().stats();
+    }
+
+    @Override
+    public List<NodeStats> nodeStats() {
+        return admin().nodeStats();
+    }
+
+    @Override
+    public List<ServiceStats> clusterStats() {
+        return admin().clusterStats();
     }
 
     @Override

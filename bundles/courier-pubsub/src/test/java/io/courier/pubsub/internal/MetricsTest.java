@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 
 class MetricsTest {
@@ -61,5 +62,19 @@ class MetricsTest {
         assertEquals(1, b.failed());
         assertEquals(1, b.dead());
         assertEquals(0, stats.get(0).delivered());
+    }
+
+    @Test
+    void aSnapshotReadOnAnotherNodeGivesTheSameFigures() {
+        Metrics m = new Metrics(Instant.ofEpochMilli(T0));
+        m.published("orders", 3);
+        m.delivered("orders", 2);
+        m.failed("billing", 1);
+        m.dead("billing", 1);
+        long now = T0 + 5_000;
+
+        NodeStats read = Metrics.read("node-a", m.snapshot(now));
+
+        assertEquals(new NodeStats("node-a", Instant.ofEpochMilli(T0), m.stats(now)), read);
     }
 }

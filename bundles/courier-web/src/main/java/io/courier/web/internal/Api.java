@@ -57,6 +57,7 @@ final class Api {
             case "GET services" -> json(resp, 200, dashboard.services());
             case "GET topics" -> json(resp, 200, dashboard.topics());
             case "GET nodes" -> json(resp, 200, dashboard.nodes());
+            case "GET stats" -> json(resp, 200, dashboard.stats());
             case "GET metrics" -> metrics(resp);
             case "GET browse" -> browse(req, resp, required(arg, "a service or shared topic name"));
             case "GET messages" -> json(resp, 200, message(dashboard.message(required(arg, "a message id"))));

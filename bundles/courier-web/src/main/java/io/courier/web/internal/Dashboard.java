@@ -7,9 +7,11 @@ import io.courier.api.Names;
 import io.courier.api.Service;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.NodeInfo;
+import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.TopicInfo;
 
 /**
@@ -36,6 +38,18 @@ final class Dashboard {
     /** The nodes using the store's database, sorted by name. */
     List<NodeInfo> nodes() {
         return admin.nodes();
+    }
+
+    /**
+     * What pub/sub did per service: across the cluster (every live node's figures added up) and on each live node;
+     * see {@code courier:stats}.
+     */
+    Stats stats() {
+        return new Stats(admin.clusterStats(), admin.nodeStats());
+    }
+
+    /** {@code GET /courier/api/stats}. */
+    record Stats(List<ServiceStats> cluster, List<NodeStats> nodes) {
     }
 
     /** One page of a service's or a shared topic's pending messages or dead letters. */

@@ -17,7 +17,8 @@ import io.courier.pubsub.internal.store.Store;
 
 /**
  * This node's row in the store, written every {@code heartbeatMs}: its address, the services registered on it and
- * the deliveries it has in hand. Another node is live while its heartbeat is younger than {@code leaseMs}. A name
+ * the deliveries it has in hand; and, every {@link #STATS_EVERY_MS} when they changed, its own figures (for the
+ * cluster's {@code courier:stats}). Another node is live while its heartbeat is younger than {@code leaseMs}. A name
  * already held by a live node is not taken: this node says so once and tries again with each beat, so that it
  * takes the name once the other one stops or falls silent. A beat the store fails to write is said once, until
  * one succeeds.
@@ -25,6 +26,8 @@ import io.courier.pubsub.internal.store.Store;
 public final class Heartbeat {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    /** How often at most a beat carries the node's figures: they are rates over a minute, and can be long. */
+    static final long STATS_EVERY_MS = 5_000;
 
     private final Store store;
     private final String name;
@@ -32,6 +35,7 @@ public final class Heartbeat {
     private final String incarnation;
     private final Supplier<List<String>> services;
     private final IntSupplier inFlight;
+    private final Supplier<String> stats;
     private final long heartbeatMs;
     private final long leaseMs;
     private final ScheduledExecutorService timer;
@@ -44,9 +48,12 @@ public final class Heartbeat {
     private volatile long beatAt;
     private String refusedBy;
     private boolean failing;
+    /** The figures the last beat that carried them wrote, and when (System.nanoTime). */
+    private String statsWritten;
+    private long statsWrittenAt;
 
     public Heartbeat(Store store, String name, Supplier<String> address, Supplier<List<String>> services,
-            IntSupplier inFlight, long heartbeatMs, long leaseMs) {
+            IntSupplier inFlight, Supplier<String> stats, long heartbeatMs, long leaseMs) {
         this.store = store;
         this.incarnation = store.incarnation();
         this.fenceSelf = store.sharedByNodes();
@@ -54,6 +61,7 @@ public final class Heartbeat {
         this.address = address;
         this.services = services;
         this.inFlight = inFlight;
+        this.stats = stats;
         this.heartbeatMs = heartbeatMs;
         this.leaseMs = leaseMs;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,8 +113,13 @@ public final class Heartbeat {
             return; // a beat that began before the stop must not undo the node's leave
         }
         try {
+            String figures = statsDue();
             Optional<NodeRow> holder = store.beat(new NodeBeat(name, incarnation, address.get(), services.get(),
-                    inFlight.getAsInt()), leaseMs);
+                    inFlight.getAsInt(), figures), leaseMs);
+            if (figures != null && holder.isEmpty()) {
+                statsWritten = figures;
+                statsWrittenAt = System.nanoTime();
+            }
             if (failing) {
                 failing = false;
                 LOG.info("Node '{}': its heartbeat is written again", name);
@@ -135,6 +148,16 @@ public final class Heartbeat {
                         e.toString(), stops);
             }
         }
+    }
+
+    /** The node's figures if this beat is to write them: the first beat, then when changed, at most every 5 s. */
+    private String statsDue() {
+        if (statsWritten != null
+                && System.nanoTime() - statsWrittenAt < TimeUnit.MILLISECONDS.toNanos(STATS_EVERY_MS)) {
+            return null;
+        }
+        String figures = stats.get();
+        return figures.equals(statsWritten) ? null : figures;
     }
 
     /** Stops beating and marks the node stopped in the store, if it held its name: its claims go to others. */

@@ -47,8 +47,27 @@ public class ServicesMBean extends StandardMBean implements ServicesMXBean {
         return total(ServiceStats::failedPerSecond);
     }
 
+    @Override
+    public double getClusterPublishedPerSecond() {
+        return sum(pubsub.clusterStats(), ServiceStats::publishedPerSecond);
+    }
+
+    @Override
+    public double getClusterDeliveredPerSecond() {
+        return sum(pubsub.clusterStats(), ServiceStats::deliveredPerSecond);
+    }
+
+    @Override
+    public double getClusterFailedPerSecond() {
+        return sum(pubsub.clusterStats(), ServiceStats::failedPerSecond);
+    }
+
     private double total(ToDoubleFunction<ServiceStats> rate) {
-        return pubsub.stats().stream().mapToDouble(rate).sum();
+        return sum(pubsub.stats(), rate);
+    }
+
+    private static double sum(List<ServiceStats> stats, ToDoubleFunction<ServiceStats> rate) {
+        return stats.stream().mapToDouble(rate).sum();
     }
 
     @Override

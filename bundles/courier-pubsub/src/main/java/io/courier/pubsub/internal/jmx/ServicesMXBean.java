@@ -2,7 +2,10 @@ package io.courier.pubsub.internal.jmx;
 
 import java.util.List;
 
-/** {@code io.courier:type=services}: the services' queues and delivery rates, and pausing delivery. */
+/**
+ * {@code io.courier:type=services}: the services' queues and delivery rates (this node's, and the cluster's: those
+ * of every live node added up), and pausing delivery.
+ */
 public interface ServicesMXBean {
 
     /** Every service with its queue figures and its rates over the last minute. */
@@ -16,6 +19,15 @@ public interface ServicesMXBean {
 
     /** Failed delivery attempts per second over the last minute. */
     double getFailedPerSecond();
+
+    /** Messages published per second over the last minute on every live node together. */
+    double getClusterPublishedPerSecond();
+
+    /** Messages delivered per second over the last minute on every live node together. */
+    double getClusterDeliveredPerSecond();
+
+    /** Failed delivery attempts per second over the last minute on every live node together. */
+    double getClusterFailedPerSecond();
 
     /** Pauses delivery to a service or shared topic; messages are stored and wait. */
     void pause(String name);

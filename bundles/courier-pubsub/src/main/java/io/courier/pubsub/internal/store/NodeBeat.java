@@ -11,6 +11,8 @@ import java.util.List;
  * @param address     where people reach the node (host name and web port)
  * @param services    the services registered on the node now
  * @param inFlight    the deliveries it has in hand
+ * @param stats       the node's own figures, as text the store keeps as it is; null: those of the node's last beat
  */
-public record NodeBeat(String name, String incarnation, String address, List<String> services, int inFlight) {
+public record NodeBeat(String name, String incarnation, String address, List<String> services, int inFlight,
+        String stats) {
 }

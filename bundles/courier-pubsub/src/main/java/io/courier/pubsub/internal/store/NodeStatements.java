@@ -39,25 +39,28 @@ final class NodeStatements {
     Optional<NodeRow> beat(Connection c, NodeBeat beat, long leaseMs) throws SQLException {
         String services = String.join(SEPARATOR, beat.services());
         try (PreparedStatement own = c.prepareStatement("UPDATE COURIER_NODE SET HEARTBEATAT = " + now
-                + ", ADDRESS = ?, SERVICES = ?, INFLIGHT = ?, STOPPEDAT = NULL WHERE NAME = ? AND INCARNATION = ?")) {
+                + ", ADDRESS = ?, SERVICES = ?, INFLIGHT = ?, STOPPEDAT = NULL, STATS = COALESCE(?, STATS)"
+                + " WHERE NAME = ? AND INCARNATION = ?")) {
             own.setString(1, beat.address());
             own.setString(2, services);
             own.setInt(3, beat.inFlight());
-            own.setString(4, beat.name());
-            own.setString(5, beat.incarnation());
+            own.setString(4, beat.stats());
+            own.setString(5, beat.name());
+            own.setString(6, beat.incarnation());
             if (own.executeUpdate() == 1) {
                 return Optional.empty();
             }
         }
         try (PreparedStatement take = c.prepareStatement("UPDATE COURIER_NODE SET INCARNATION = ?, ADDRESS = ?,"
-                + " STARTEDAT = " + now + ", HEARTBEATAT = " + now + ", STOPPEDAT = NULL, SERVICES = ?, INFLIGHT = ?"
-                + " WHERE NAME = ? AND (STOPPEDAT IS NOT NULL OR HEARTBEATAT < " + now + " - ?)")) {
+                + " STARTEDAT = " + now + ", HEARTBEATAT = " + now + ", STOPPEDAT = NULL, SERVICES = ?, INFLIGHT = ?,"
+                + " STATS = ? WHERE NAME = ? AND (STOPPEDAT IS NOT NULL OR HEARTBEATAT < " + now + " - ?)")) {
             take.setString(1, beat.incarnation());
             take.setString(2, beat.address());
             take.setString(3, services);
             take.setInt(4, beat.inFlight());
-            take.setString(5, beat.name());
-            take.setLong(6, leaseMs);
+            take.setString(5, beat.stats());
+            take.setString(6, beat.name());
+            take.setLong(7, leaseMs);
             if (take.executeUpdate() == 1) {
                 forgetOld(c);
                 return Optional.empty();
@@ -68,12 +71,14 @@ final class NodeStatements {
             return holder;
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO COURIER_NODE (NAME, INCARNATION, ADDRESS,"
-                + " STARTEDAT, HEARTBEATAT, SERVICES, INFLIGHT) VALUES (?, ?, ?, " + now + ", " + now + ", ?, ?)")) {
+                + " STARTEDAT, HEARTBEATAT, SERVICES, INFLIGHT, STATS) VALUES (?, ?, ?, " + now + ", " + now
+                + ", ?, ?, ?)")) {
             insert.setString(1, beat.name());
             insert.setString(2, beat.incarnation());
             insert.setString(3, beat.address());
             insert.setString(4, services);
             insert.setInt(5, beat.inFlight());
+            insert.setString(6, beat.stats());
             insert.executeUpdate();
         }
         forgetOld(c);
@@ -113,7 +118,7 @@ final class NodeStatements {
 
     private String select(String where) {
         return "SELECT NAME, INCARNATION, ADDRESS, STARTEDAT, HEARTBEATAT, STOPPEDAT, SERVICES, INFLIGHT, " + now
-                + " - HEARTBEATAT FROM COURIER_NODE" + where;
+                + " - HEARTBEATAT, STATS FROM COURIER_NODE" + where;
     }
 
     private static NodeRow row(ResultSet rs) throws SQLException {
@@ -123,7 +128,7 @@ final class NodeStatements {
         return new NodeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                 stopped ? stoppedAt : null,
                 services == null || services.isEmpty() ? List.of() : List.of(services.split(SEPARATOR)),
-                rs.getInt(8), rs.getLong(9));
+                rs.getInt(8), rs.getLong(9), rs.getString(10));
     }
 
     /**

@@ -28,7 +28,7 @@ public final class Schema {
 
     /** Each step's statements, in a dialect; step N brings the schema from version N-1 to N. */
     private static final List<Function<Dialect, List<String>>> STEPS = List.of(Schema::tables,
-            Schema::messagesInDeliveries, Schema::nodes, Schema::queueCounts);
+            Schema::messagesInDeliveries, Schema::nodes, Schema::queueCounts, Schema::nodeStats);
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
@@ -118,6 +118,14 @@ public final class Schema {
                         + " SUM(CASE WHEN STATE = '" + DeliveryEntity.DEAD + "' THEN 0 ELSE 1 END),"
                         + " SUM(CASE WHEN STATE = '" + DeliveryEntity.DEAD + "' THEN 1 ELSE 0 END)"
                         + " FROM COURIER_DELIVERY GROUP BY SUBSCRIPTIONID");
+    }
+
+    /**
+     * Version 5: each node's own figures (what it published, delivered, failed and dead-lettered per service, see
+     * {@code courier:stats}), written by its heartbeat, so that every node can show those of the cluster.
+     */
+    private static List<String> nodeStats(Dialect d) {
+        return List.of("ALTER TABLE COURIER_NODE ADD COLUMN IF NOT EXISTS STATS " + d.textType());
     }
 
     private static String addToDeliveries(String column) {

@@ -147,7 +147,7 @@ class PostgresStoreTest extends StoreTest {
     }
 
     private static void beat(Store node, String name) {
-        assertEquals(java.util.Optional.empty(), node.beat(new NodeBeat(name, node.incarnation(), name, List.of(), 0),
+        assertEquals(java.util.Optional.empty(), node.beat(new NodeBeat(name, node.incarnation(), name, List.of(), 0, null),
                 LEASE));
     }
 

@@ -763,7 +763,7 @@ abstract class StoreTest {
     private static final long LEASE_MS = 10_000;
 
     private static NodeBeat beat(String name, String incarnation, int inFlight, String... services) {
-        return new NodeBeat(name, incarnation, "host-" + name + ":8181", List.of(services), inFlight);
+        return new NodeBeat(name, incarnation, "host-" + name + ":8181", List.of(services), inFlight, null);
     }
 
     private NodeRow node(String name) {
@@ -808,6 +808,22 @@ abstract class StoreTest {
         assertEquals("third", node("a").incarnation());
         assertEquals("third", store.beat(beat("a", "second", 2), LEASE_MS).map(NodeRow::incarnation).orElse(null),
                 "the silent node, back, learns that its name was taken over");
+    }
+
+    @Test
+    void aNodesFiguresStayAsItsLastBeatThatCarriedThemWroteThemAndGoWithItsIncarnation() {
+        store.beat(new NodeBeat("a", "a-1", "host-a:8181", List.of(), 0, "{\"figures\":1}"), LEASE_MS);
+        assertEquals("{\"figures\":1}", node("a").stats());
+
+        store.beat(beat("a", "a-1", 0), LEASE_MS);
+        assertEquals("{\"figures\":1}", node("a").stats(), "a beat without figures keeps the last ones");
+
+        store.beat(new NodeBeat("a", "a-1", "host-a:8181", List.of(), 0, "{\"figures\":2}"), LEASE_MS);
+        assertEquals("{\"figures\":2}", node("a").stats());
+
+        store.leave("a", "a-1");
+        store.beat(beat("a", "a-2", 0), LEASE_MS);
+        assertNull(node("a").stats(), "the next start of the node counts from nothing");
     }
 
     @Test
