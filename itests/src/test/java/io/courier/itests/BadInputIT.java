@@ -38,6 +38,7 @@ import io.courier.api.PublishException;
 import io.courier.api.Service;
 import io.courier.api.ServiceNotFoundException;
 import io.courier.core.Json;
+import io.courier.testing.karaf.KarafProcess;
 
 /**
  * Bad input at every entry point: console commands, the REST API, service registrations, publish, invoke. Each

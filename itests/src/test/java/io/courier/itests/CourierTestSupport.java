@@ -48,6 +48,8 @@ import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 import io.courier.testing.CourierDistribution;
+import io.courier.testing.karaf.KarafProcess;
+import io.courier.testing.karaf.PostgresDatabase;
 import io.courier.testing.postgresql.PostgresServer;
 
 /**

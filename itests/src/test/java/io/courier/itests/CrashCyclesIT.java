@@ -21,6 +21,8 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameter;
 import org.junit.runners.Parameterized.Parameters;
 
+import io.courier.testing.karaf.KarafProcess;
+
 /**
  * Crash cycles: the distribution runs with four publishers inside a service publishing without pause and
  * messages published through the shell meanwhile; Karaf is killed with SIGKILL at a random moment, started
@@ -70,7 +72,7 @@ public class CrashCyclesIT {
         int cycles = Integer.getInteger("courier.crashCycles", 3);
         long seed = Long.getLong("courier.crashSeed", System.nanoTime());
         Random random = new Random(seed);
-        try (KarafProcess karaf = KarafProcess.withTestServices("crash-cycles", database)) {
+        try (KarafProcess karaf = database.distribution("crash-cycles")) {
             Path ackedInService = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
             Path load = karaf.data("itest/load.log");
@@ -110,7 +112,7 @@ public class CrashCyclesIT {
             long draining = System.nanoTime();
             KarafProcess.awaitIds(delivered, acked, QUIET, Duration.ofMinutes(5));
             long drainMs = (System.nanoTime() - draining) / 1_000_000;
-            karaf.assertDatabaseInUse();
+            StoreDatabase.assertInUse(karaf);
             karaf.stop();
 
             List<String> deliveries = KarafProcess.lines(delivered);

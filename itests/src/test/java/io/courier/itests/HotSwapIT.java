@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
 
 import org.junit.Test;
 
+import io.courier.testing.karaf.KarafProcess;
+
 /**
  * Fixing a service by hot swap, as a user does it: version 1 of a service fails every message; its messages
  * pile up with their attempts and errors in courier:browse; version 2 is copied over the jar in deploy/; every

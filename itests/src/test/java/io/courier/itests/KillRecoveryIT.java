@@ -16,6 +16,8 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameter;
 import org.junit.runners.Parameterized.Parameters;
 
+import io.courier.testing.karaf.KarafProcess;
+
 /**
  * The durability promise at process level: with the built distribution running and the test services dropped
  * into deploy/, 500 messages are published to a service that takes 100 of them, then holds the next ones as if
@@ -41,7 +43,7 @@ public class KillRecoveryIT {
 
     @Test
     public void everyAcknowledgedMessageIsDeliveredAfterKillMinus9() throws Exception {
-        try (KarafProcess karaf = KarafProcess.withTestServices("kill-recovery", database)) {
+        try (KarafProcess karaf = database.distribution("kill-recovery")) {
             Path acked = karaf.data("itest/acked.log");
             Path delivered = karaf.data("itest/delivered.log");
 
@@ -51,7 +53,7 @@ public class KillRecoveryIT {
                         String services = karaf.client("courier:services");
                         return services.contains("itest.publisher") && services.contains("itest.recorder");
                     });
-            karaf.assertDatabaseInUse();
+            StoreDatabase.assertInUse(karaf);
 
             // the recorder takes the first fifth, then holds every message after it: the kill lands mid-delivery
             assertTrue(karaf.client("courier:invoke itest.recorder '{\"holdAfter\":" + BEFORE_KILL + "}'")

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import org.junit.Test;
 
+import io.courier.testing.karaf.KarafProcess;
+
 /**
  * What Karaf users do to bundles while messages flow: restart Courier's own pub/sub bundle, stop and start a
  * service's bundle, update it, uninstall and install a feature. Messages published meanwhile wait and arrive;

@@ -25,6 +25,8 @@ import java.util.stream.IntStream;
 
 import org.junit.Test;
 
+import io.courier.testing.karaf.KarafProcess;
+import io.courier.testing.karaf.PostgresDatabase;
 import io.courier.testing.postgresql.PostgresServer;
 
 /**

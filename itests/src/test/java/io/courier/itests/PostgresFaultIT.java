@@ -32,6 +32,8 @@ import org.junit.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.courier.testing.karaf.KarafProcess;
+import io.courier.testing.karaf.PostgresDatabase;
 import io.courier.testing.postgresql.PostgresServer;
 
 /**
@@ -69,7 +71,7 @@ public class PostgresFaultIT {
         await("the REST API answering, itest.recorder registered").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> get("/services").body().contains(RECORDER));
-        karaf.assertDatabaseInUse();
+        StoreDatabase.assertInUse(karaf);
         assertTrue(karaf.client("courier:invoke " + RECORDER + " '{\"delayMs\":5}'").contains("5"));
     }
 

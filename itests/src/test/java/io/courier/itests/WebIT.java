@@ -44,6 +44,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.courier.testing.karaf.KarafProcess;
+
 /**
  * The dashboard and REST API of the built distribution, as a user reaches them: the REST API with a plain HTTP
  * client (credentials, roles, CSRF, errors), and the pages in headless Chromium driven by Selenium: log in,

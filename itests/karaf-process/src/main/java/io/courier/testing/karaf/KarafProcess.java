@@ -1,7 +1,6 @@
-package io.courier.itests;
+package io.courier.testing.karaf;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -20,8 +19,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +31,6 @@ import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
 
-import io.courier.testing.postgresql.PostgresServer;
 
 /**
  * The built Courier distribution run as a user runs it: unpacked, started with {@code bin/karaf server},
@@ -40,10 +38,10 @@ import io.courier.testing.postgresql.PostgresServer;
  * JVM it started itself, by its pid. Its store is on the embedded HSQLDB, as shipped, or on a PostgreSQL database
  * given to {@code bin/karaf} in {@code COURIER_DB_URL}, {@code COURIER_DB_USER} and {@code COURIER_DB_PASSWORD}.
  */
-final class KarafProcess implements AutoCloseable {
+public final class KarafProcess implements AutoCloseable {
 
-    static final String USER = "courier";
-    static final String PASSWORD = "courier";
+    public static final String USER = "courier";
+    public static final String PASSWORD = "courier";
 
     private final Path home;
     private final int sshPort;
@@ -64,46 +62,33 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** The test services jar, as built: version 0.1.0, the broken one for the hot-swap test. */
-    static final Path TEST_SERVICES = Paths.get(System.getProperty("courier.itestServices"));
+    public static final Path TEST_SERVICES = Paths.get(System.getProperty("courier.itestServices"));
     /** This module's target folder. */
-    static final Path TARGET = Paths.get(System.getProperty("project.build.directory"));
-    static final String TEST_SERVICES_JAR = "courier-itest-services.jar";
+    public static final Path TARGET = Paths.get(System.getProperty("project.build.directory"));
+    public static final String TEST_SERVICES_JAR = "courier-itest-services.jar";
 
     /**
      * The built distribution, unpacked into a new folder under {@code target/<folder>}, with the test services
      * in its deploy/ folder, not started yet.
      */
-    static KarafProcess withTestServices(String folder) throws IOException, InterruptedException {
+    public static KarafProcess withTestServices(String folder) throws IOException, InterruptedException {
         KarafProcess karaf = unpack(Paths.get(System.getProperty("courier.distribution")), TARGET.resolve(folder));
         Files.copy(TEST_SERVICES, karaf.deploy().resolve(TEST_SERVICES_JAR));
         return karaf;
     }
 
-    /**
-     * As {@link #withTestServices(String)}, in {@code target/<folder>-<database>}, its store on {@code database}: on
-     * PostgreSQL, a fresh database {@code <folder>} (as an SQL name) on the test JVM's shared server.
-     */
-    static KarafProcess withTestServices(String folder, StoreDatabase database)
-            throws IOException, InterruptedException {
-        KarafProcess karaf = withTestServices(folder + "-" + database.name().toLowerCase(Locale.ROOT));
-        if (database == StoreDatabase.POSTGRESQL) {
-            karaf.usePostgres(PostgresDatabase.create(PostgresServer.shared(), folder.replace('-', '_')));
-        }
-        return karaf;
-    }
-
     /** Points the store at {@code database}, in bin/karaf's environment as a user would. Before {@link #start()}. */
-    void usePostgres(PostgresDatabase database) {
+    public void usePostgres(PostgresDatabase database) {
         postgres = database;
     }
 
     /** Sets a variable of bin/karaf's environment, as a user would export it. Before {@link #start()}. */
-    void environment(String name, String value) {
+    public void environment(String name, String value) {
         environment.put(name, value);
     }
 
     /** Sets {@code key = value} in {@code etc/<pid>.cfg}, creating the file if the distribution has none. */
-    void configure(String pid, String key, String value) throws IOException {
+    public void configure(String pid, String key, String value) throws IOException {
         Path cfg = home.resolve("etc").resolve(pid + ".cfg");
         if (!Files.exists(cfg)) {
             Files.createFile(cfg);
@@ -111,7 +96,7 @@ final class KarafProcess implements AutoCloseable {
         setProperty(cfg, key, value);
     }
 
-    Path deploy() {
+    public Path deploy() {
         return home.resolve("deploy");
     }
 
@@ -119,7 +104,7 @@ final class KarafProcess implements AutoCloseable {
      * Unpacks the distribution into a new folder under {@code parent}, with free ports for SSH, JMX and HTTP so
      * that it never meets another Karaf running on this machine.
      */
-    static KarafProcess unpack(Path distribution, Path parent) throws IOException, InterruptedException {
+    public static KarafProcess unpack(Path distribution, Path parent) throws IOException, InterruptedException {
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "karaf-");
         run(List.of("tar", "xzf", distribution.toString(), "-C", dir.toString()), dir, Duration.ofMinutes(2));
@@ -137,7 +122,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** A TCP port free on this machine now. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -153,28 +138,28 @@ final class KarafProcess implements AutoCloseable {
         Files.write(cfg, lines, StandardCharsets.UTF_8);
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
     /** The address of Karaf's HTTP service, such as {@code http://127.0.0.1:40123}. */
-    String httpUrl() {
+    public String httpUrl() {
         return "http://127.0.0.1:" + httpPort;
     }
 
     /** Adds a user to {@code etc/users.properties}: {@code password,role...}. Before {@link #start()}. */
-    void addUser(String name, String password, String... roles) throws IOException {
+    public void addUser(String name, String password, String... roles) throws IOException {
         Files.writeString(home.resolve("etc/users.properties"), name + " = " + password
                 + (roles.length == 0 ? "" : "," + String.join(",", roles)) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
-    Path data(String relative) {
+    public Path data(String relative) {
         return home.resolve("data").resolve(relative);
     }
 
     /** Starts Karaf in the background and waits until its console answers. */
-    void start() throws IOException {
+    public void start() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.out").toFile()));
@@ -193,37 +178,19 @@ final class KarafProcess implements AutoCloseable {
                 .until(() -> client("courier:services").contains("Name"));
     }
 
-    /**
-     * Checks that the store is open on the database it was pointed at, as a user sees it: {@code courier:database}
-     * names it and says "open"; on PostgreSQL it never shows the password, Courier's tables are in that database and
-     * no embedded database was created under data/courier; on HSQLDB that is where the store is.
-     */
-    void assertDatabaseInUse() throws Exception {
-        StoreDatabase expected = postgres == null ? StoreDatabase.HSQLDB : StoreDatabase.POSTGRESQL;
-        String[] shown = new String[1];
-        await("courier:database showing the store open on " + expected).atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                    shown[0] = client("courier:database");
-                    assertTrue("courier:database printed:\n" + shown[0], expected.isOpenIn(shown[0]));
-                });
-        if (postgres == null) {
-            assertTrue("the embedded database is under data/courier", Files.isDirectory(data("courier")));
-            return;
-        }
-        assertFalse("courier:database shows the password:\n" + shown[0], shown[0].contains(postgres.password()));
-        assertFalse("an embedded database was created under data/courier", Files.exists(data("courier")));
-        List<String> tables = postgres.tables();
-        assertTrue("Courier's tables in " + postgres.url() + ": " + tables, tables.contains("courier_message"));
+    /** The PostgreSQL database the store is pointed at; empty: the embedded HSQLDB. */
+    public Optional<PostgresDatabase> postgres() {
+        return Optional.ofNullable(postgres);
     }
 
     /** Whether the JVM runs. */
-    boolean running() {
+    public boolean running() {
         Process p = process;
         return p != null && p.isAlive();
     }
 
     /** The pid of the running JVM. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -239,7 +206,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Runs one console command through {@code bin/client}; returns what it printed. */
-    String client(String command) throws IOException, InterruptedException {
+    public String client(String command) throws IOException, InterruptedException {
         if (!running()) {
             throw new IllegalStateException("Karaf is not running");
         }
@@ -285,12 +252,12 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Stops the JVM with SIGSTOP, as a long pause (a stalled machine, a debugger) would: it holds what it had. */
-    void freeze() throws IOException, InterruptedException {
+    public void freeze() throws IOException, InterruptedException {
         signal("STOP");
     }
 
     /** Lets a frozen JVM go on with SIGCONT. */
-    void thaw() throws IOException, InterruptedException {
+    public void thaw() throws IOException, InterruptedException {
         signal("CONT");
     }
 
@@ -299,7 +266,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Kills the JVM with SIGKILL, as a crash or a power cut would end it. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         ProcessHandle jvm = process.toHandle();
         jvm.destroyForcibly();
         jvm.onExit().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
@@ -307,7 +274,7 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Stops Karaf cleanly; kills it if it has not stopped within a minute. */
-    void stop() throws IOException, InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -341,7 +308,7 @@ final class KarafProcess implements AutoCloseable {
      * {@code quiet}, and at most {@code atMost}. Never fails by itself: the caller then asserts on what arrived,
      * and names what did not.
      */
-    static void awaitIds(Path file, Collection<String> expected, Duration quiet, Duration atMost) {
+    public static void awaitIds(Path file, Collection<String> expected, Duration quiet, Duration atMost) {
         AtomicInteger seen = new AtomicInteger(-1);
         AtomicLong lastGrowth = new AtomicLong(System.nanoTime());
         try {
@@ -359,25 +326,25 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** The ids of {@code expected} that are not in {@code delivered}, in the order of {@code expected}. */
-    static List<String> missing(Collection<String> expected, Collection<String> delivered) {
+    public static List<String> missing(Collection<String> expected, Collection<String> delivered) {
         Set<String> arrived = new HashSet<>(delivered);
         return expected.stream().filter(id -> !arrived.contains(id)).toList();
     }
 
     /** The ids that occur more than once in {@code delivered}, each once, in the order they first occur. */
-    static List<String> repeated(List<String> delivered) {
+    public static List<String> repeated(List<String> delivered) {
         Map<String, Long> counts = delivered.stream()
                 .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
         return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
     }
 
     /** For reports and failure messages: how many ids, and the first 50 of them. */
-    static String describe(List<String> ids) {
+    public static String describe(List<String> ids) {
         return ids.size() + (ids.isEmpty() ? "" : " " + ids.subList(0, Math.min(50, ids.size()))
                 + (ids.size() > 50 ? " and " + (ids.size() - 50) + " more" : ""));
     }
 
-    static List<String> lines(Path file) {
+    public static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                     .filter(l -> !l.isBlank()).toList() : List.of();

@@ -1,4 +1,4 @@
-package io.courier.itests;
+package io.courier.testing.karaf;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,12 +13,12 @@ import io.courier.testing.postgresql.PostgresServer;
  * A fresh database for one test on a test PostgreSQL server, owned by a login role of the same name. The role's
  * password is {@link #PASSWORD}, distinctive, so that a test can check that Courier never shows it.
  */
-record PostgresDatabase(String url, String user, String password) {
+public record PostgresDatabase(String url, String user, String password) {
 
-    static final String PASSWORD = "pw-not-to-be-shown-5e1f";
+    public static final String PASSWORD = "pw-not-to-be-shown-5e1f";
 
     /** Creates (or creates again, empty) the database and role {@code name} on {@code server}. */
-    static PostgresDatabase create(PostgresServer server, String name) {
+    public static PostgresDatabase create(PostgresServer server, String name) {
         String url = server.createDatabase(name);
         server.psql("postgres", "DROP ROLE IF EXISTS " + name + ";\n"
                 + "CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "';\n"
@@ -27,7 +27,7 @@ record PostgresDatabase(String url, String user, String password) {
     }
 
     /** The number a query for one number answers, such as a count of rows. */
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, password);
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
@@ -36,7 +36,7 @@ record PostgresDatabase(String url, String user, String password) {
     }
 
     /** The tables in the database's public schema: Courier's, once its store has opened there. */
-    List<String> tables() throws SQLException {
+    public List<String> tables() throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, password);
                 ResultSet rs = c.getMetaData().getTables(null, "public", "%", new String[] { "TABLE" })) {
             List<String> tables = new ArrayList<>();
