@@ -61,7 +61,7 @@ final class CpuTime {
     }
 
     /** A process's time and its live children's. */
-    private static long serverMicros(long pid) {
+    static long serverMicros(long pid) {
         long micros = ownMicros(pid);
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
                 .chars().allMatch(Character::isDigit))) {
@@ -78,7 +78,7 @@ final class CpuTime {
     }
 
     /** A process's user and system time, with that of the children it has waited for. */
-    private static long ownMicros(long pid) {
+    static long ownMicros(long pid) {
         long[] stat = stat(Path.of("/proc", Long.toString(pid)));
         if (stat == null) {
             throw new IllegalStateException("No process " + pid + " in /proc");

@@ -80,6 +80,13 @@ public final class Report {
                 + " deleting them once consumed: at least once, insert to claim");
         WHAT.put("queue.pop.e2e", "JDBC: the same queue consumed at most once: claim and delete in one statement"
                 + " (DELETE ... FOR UPDATE SKIP LOCKED RETURNING, pgmq's pop)");
+        WHAT.put("cluster.e2e.n1", "Courier cluster on PostgreSQL: end to end with 1 node, 8 publishers");
+        WHAT.put("cluster.e2e.n2", "Courier cluster on PostgreSQL: end to end with 2 nodes, 8 publishers on each");
+        WHAT.put("cluster.e2e.n3", "Courier cluster on PostgreSQL: end to end with 3 nodes, 8 publishers on each");
+        WHAT.put("cluster.takeover", "Courier cluster: from the kill -9 of a node holding deliveries to their delivery"
+                + " by another node (lease 10 s, heartbeat 1 s), one round per kill");
+        WHAT.put("cluster.crossNode", "Courier cluster: publish on one node to handle on another (woken by NOTIFY), 200"
+                + " messages one after the other");
         WHAT.put("courier.sweep", "Courier's store: one delivery sweep over 100 subscriptions, one of them holding the"
                 + " backlog (harness JVM, HSQLDB file database)");
     }
@@ -156,11 +163,16 @@ public final class Report {
         target(md, f, "PostgreSQL: a sustained run through one subscription (" + (quick ? "100k" : "2M")
                 + " messages): the rate in its last minute ≥ 0.8x its first (quick mode: last and first fifth)",
                 "pg.courier.sustained.last", "pg.courier.sustained.first", 0.8);
+        target(md, f, "cluster: 3 nodes end to end ≥ 1x one node, on this machine (every node and PostgreSQL on its 2"
+                + " cores)", "cluster.e2e.n3", "cluster.e2e.n1", 1);
+        limit(md, f, "cluster: a killed node's deliveries taken over within 15 s (15000 ms)", "cluster.takeover", 15_000);
+        limit(md, f, "cluster: cross-node publish-to-handle p50 < 50 ms", "cluster.crossNode.lat50", 50);
         md.append("\nRatios are of medians. For the heap and sweep rows the ratio is 10k's figure over the larger one's."
                 + " The rows that start with PostgreSQL compare Courier with its store on PostgreSQL and baselines on the"
                 + " same PostgreSQL server; the others are on HSQLDB, Courier's embedded default.\n\n");
 
         cpu(md, f);
+        cluster(md, f);
         md.append("## Every figure\n\n| figure | what | unit | median | min | max | rounds |\n|---|---|---|---:|---:|---:|---:|\n");
         for (Figure x : f.values()) {
             md.append("| `").append(x.key()).append("` | ").append(what(x.key())).append(" | ").append(x.unit())
@@ -197,6 +209,39 @@ public final class Report {
             md.append("| `").append(k).append("` | ").append(f.containsKey(k) ? num(f.get(k).median()) : "-")
                     .append(" | ").append(num(jvm)).append(" | ").append(pg == null ? "-" : num(pg.median()))
                     .append(" | ").append(num(jvm + (pg == null ? 0 : pg.median()))).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /**
+     * What N nodes on machines of their own would reach, from the CPU each process spent per message here: each node
+     * on its own machine with this one's cores, PostgreSQL on another.
+     */
+    private static void cluster(StringBuilder md, Map<String, Figure> f) {
+        if (!f.containsKey("cluster.e2e.n1.cpu.jvm")) {
+            return;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        md.append("## A cluster on machines of its own\n\nHere every node and PostgreSQL share this machine's ").append(cores)
+                .append(" cores, so more nodes take cores from one another and from PostgreSQL. From the CPU each"
+                        + " process spent per message (above), with N nodes on N machines of ").append(cores)
+                .append(" cores each and PostgreSQL on one more: the nodes could deliver N × ").append(cores)
+                .append(" × 10⁶ / (all nodes' µs per message) messages per second, PostgreSQL ").append(cores)
+                .append(" × 10⁶ / its µs per message; the lower bound is the cluster's. Assumed: CPU is the limit (not"
+                        + " the disk: PostgreSQL's WAL flush is shared by concurrent commits; not the network: its round"
+                        + " trips add latency, which more publishers hide), and a message costs as much CPU on separate"
+                        + " machines as here.\n\n| nodes | measured here msgs/s | nodes µs/msg | PostgreSQL µs/msg |"
+                        + " nodes' bound msgs/s | PostgreSQL's bound msgs/s | projected msgs/s |\n"
+                        + "|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int n = 1; f.containsKey("cluster.e2e.n" + n + ".cpu.jvm"); n++) {
+            String k = "cluster.e2e.n" + n;
+            double nodes = f.get(k + ".cpu.jvm").median();
+            double pg = f.get(k + ".cpu.pg").median();
+            double nodesBound = n * cores * 1e6 / nodes;
+            double pgBound = cores * 1e6 / pg;
+            md.append("| ").append(n).append(" | ").append(num(f.get(k).median())).append(" | ").append(num(nodes))
+                    .append(" | ").append(num(pg)).append(" | ").append(num(nodesBound)).append(" | ")
+                    .append(num(pgBound)).append(" | ").append(num(Math.min(nodesBound, pgBound))).append(" |\n");
         }
         md.append('\n');
     }
@@ -260,12 +305,18 @@ public final class Report {
                 { "PG: Courier 1 publisher", "pg.courier.e2e.p1" }, { "PG: Courier 8 publishers", "pg.courier.e2e.p8" },
                 { "PG: Courier batch of 100", "pg.courier.publishBatch100.p1" },
                 { "PG: SKIP LOCKED queue", "pg.queue.e2e.p8" }, { "PG: queue, pop", "pg.queue.pop.e2e.p8" }, { "PG: JDBC 1 thread", "pg.jdbc.commit1.t1" },
-                { "PG: JDBC 8 threads", "pg.jdbc.commit1.t8" }, { "PG: JDBC 100 rows/commit", "pg.jdbc.commit100.t1" } };
+                { "PG: JDBC 8 threads", "pg.jdbc.commit1.t8" }, { "PG: JDBC 100 rows/commit", "pg.jdbc.commit100.t1" },
+                { "PG: cluster of 1", "cluster.e2e.n1" }, { "PG: cluster of 2", "cluster.e2e.n2" },
+                { "PG: cluster of 3", "cluster.e2e.n3" } };
         for (String[] r : rateFigures) {
             if (f.containsKey(r[1])) {
                 names.add(r[0]);
                 rates.add(f.get(r[1]).median());
             }
+        }
+        if (names.isEmpty()) { // a run of some scenarios only
+            System.out.println("No chart: this run measured no rate the chart shows");
+            return;
         }
         CategoryChart rate = new CategoryChartBuilder().width(1100).height(500)
                 .title("End to end, durable (JDBC: rows committed; PG: on PostgreSQL, other Courier and JDBC bars on HSQLDB)").yAxisTitle("messages per second").build();
@@ -288,6 +339,10 @@ public final class Report {
                 p50.add(f.get(r[1] + ".lat50").median());
                 p99.add(f.get(r[1] + ".lat99").median());
             }
+        }
+        if (latNames.isEmpty()) { // a run of some scenarios only
+            System.out.println("No chart: this run measured no latency the chart shows");
+            return;
         }
         CategoryChart latency = new CategoryChartBuilder().width(1100).height(500)
                 .title("Publish (send) to handle (consume) latency").yAxisTitle("ms (log scale)").build();
