@@ -17,8 +17,8 @@ import io.courier.pubsub.internal.store.Store;
 
 /**
  * This node's row in the store, written every {@code heartbeatMs}: its address, the services registered on it and
- * the deliveries it has in hand; and, every {@link #STATS_EVERY_MS} when they changed, its own figures (for the
- * cluster's {@code courier:stats}). Another node is live while its heartbeat is younger than {@code leaseMs}. A name
+ * the deliveries it has in hand; and, where nodes share the database, every {@link #STATS_EVERY_MS} when they
+ * changed, its own figures (for the cluster's {@code courier:stats}). Another node is live while its heartbeat is younger than {@code leaseMs}. A name
  * already held by a live node is not taken: this node says so once and tries again with each beat, so that it
  * takes the name once the other one stops or falls silent. A beat the store fails to write is said once, until
  * one succeeds.
@@ -39,8 +39,11 @@ public final class Heartbeat {
     private final long heartbeatMs;
     private final long leaseMs;
     private final ScheduledExecutorService timer;
-    /** Whether other nodes may take this node's claims over: then it stops claiming when its beats stop. */
-    private final boolean fenceSelf;
+    /**
+     * Whether nodes share the database: others may take this node's claims over (it stops claiming when its beats
+     * stop), and read its figures.
+     */
+    private final boolean shared;
     private volatile boolean stopped;
     // written by the timer's thread only
     private volatile boolean held;
@@ -56,7 +59,7 @@ public final class Heartbeat {
             IntSupplier inFlight, Supplier<String> stats, long heartbeatMs, long leaseMs) {
         this.store = store;
         this.incarnation = store.incarnation();
-        this.fenceSelf = store.sharedByNodes();
+        this.shared = store.sharedByNodes();
         this.name = name;
         this.address = address;
         this.services = services;
@@ -95,7 +98,7 @@ public final class Heartbeat {
      * claiming before the others take its claims over.
      */
     public boolean held() {
-        return held && (!fenceSelf || System.nanoTime() - beatAt < TimeUnit.MILLISECONDS.toNanos(leaseMs / 2));
+        return held && (!shared || System.nanoTime() - beatAt < TimeUnit.MILLISECONDS.toNanos(leaseMs / 2));
     }
 
     /** Whether a node's row is this node's: its name, written by this start. */
@@ -143,16 +146,19 @@ public final class Heartbeat {
         } catch (RuntimeException | Error e) { // an Error too: it would end the timer's task for good
             if (!failing) {
                 failing = true;
-                String stops = fenceSelf ? "; it delivers nothing from " + leaseMs / 2 + " ms after its last beat" : "";
+                String stops = shared ? "; it delivers nothing from " + leaseMs / 2 + " ms after its last beat" : "";
                 LOG.warn("Node '{}': its heartbeat could not be written: {} (said once, until it is){}", name,
                         e.toString(), stops);
             }
         }
     }
 
-    /** The node's figures if this beat is to write them: the first beat, then when changed, at most every 5 s. */
+    /**
+     * The node's figures if this beat is to write them: where nodes share the database, at the first beat, then
+     * when changed, at most every 5 s; never where the node has it to itself (it shows its own from memory).
+     */
     private String statsDue() {
-        if (statsWritten != null
+        if (!shared || statsWritten != null
                 && System.nanoTime() - statsWrittenAt < TimeUnit.MILLISECONDS.toNanos(STATS_EVERY_MS)) {
             return null;
         }

@@ -38,15 +38,21 @@ final class NodeStatements {
      */
     Optional<NodeRow> beat(Connection c, NodeBeat beat, long leaseMs) throws SQLException {
         String services = String.join(SEPARATOR, beat.services());
+        // the figures' column only when the beat carries them: a text column rewritten each beat costs HSQLDB a
+        // copy of the stored text
+        boolean stats = beat.stats() != null;
         try (PreparedStatement own = c.prepareStatement("UPDATE COURIER_NODE SET HEARTBEATAT = " + now
-                + ", ADDRESS = ?, SERVICES = ?, INFLIGHT = ?, STOPPEDAT = NULL, STATS = COALESCE(?, STATS)"
+                + ", ADDRESS = ?, SERVICES = ?, INFLIGHT = ?, STOPPEDAT = NULL" + (stats ? ", STATS = ?" : "")
                 + " WHERE NAME = ? AND INCARNATION = ?")) {
-            own.setString(1, beat.address());
-            own.setString(2, services);
-            own.setInt(3, beat.inFlight());
-            own.setString(4, beat.stats());
-            own.setString(5, beat.name());
-            own.setString(6, beat.incarnation());
+            int i = 1;
+            own.setString(i++, beat.address());
+            own.setString(i++, services);
+            own.setInt(i++, beat.inFlight());
+            if (stats) {
+                own.setString(i++, beat.stats());
+            }
+            own.setString(i++, beat.name());
+            own.setString(i, beat.incarnation());
             if (own.executeUpdate() == 1) {
                 return Optional.empty();
             }
