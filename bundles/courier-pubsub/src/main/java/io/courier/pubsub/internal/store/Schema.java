@@ -2,9 +2,11 @@ package io.courier.pubsub.internal.store;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -26,9 +28,24 @@ public final class Schema {
 
     private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
 
-    /** Each step's statements, in a dialect; step N brings the schema from version N-1 to N. */
-    private static final List<Function<Dialect, List<String>>> STEPS = List.of(Schema::tables,
-            Schema::messagesInDeliveries, Schema::nodes, Schema::queueCounts, Schema::nodeStats);
+    /**
+     * Step N brings the schema from version N-1 to N: its statements in a dialect, and whether nodes of the build
+     * before it keep working on what it makes (it only adds what they do not read), so that they may run on while a
+     * node of the new build upgrades the tables.
+     */
+    private record Step(Function<Dialect, List<String>> statements, boolean earlierNodesKeepWorking) {
+    }
+
+    private static final List<Step> STEPS = List.of(new Step(Schema::tables, false),
+            new Step(Schema::messagesInDeliveries, false), new Step(Schema::nodes, false),
+            new Step(Schema::queueCounts, false), new Step(Schema::nodeStats, true));
+    /** The version from which the database has its nodes ({@code COURIER_NODE}). */
+    private static final int NODES_VERSION = 3;
+    /**
+     * A node that did not stop and beat within this time is taken for running, where several nodes share the
+     * database: three times the default lease, as the schema is upgraded before this node knows its own settings.
+     */
+    static final long RUNNING_WITHIN_MS = 30_000;
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
@@ -153,9 +170,12 @@ public final class Schema {
                 throw new IllegalStateException("The database's schema is at version " + found
                         + ", newer than this Courier's (" + VERSION + "): run the newer Courier, or another database");
             }
+            if (found < upTo && found >= NODES_VERSION && dialect.sharedByNodes()) {
+                checkNoEarlierNodeBreaks(c, dialect, found, upTo);
+            }
             for (int step = found + 1; step <= upTo; step++) {
                 LOG.info("Bringing Courier's tables to version {} of {}", step, VERSION);
-                for (String sql : STEPS.get(step - 1).apply(dialect)) {
+                for (String sql : STEPS.get(step - 1).statements().apply(dialect)) {
                     st.execute(sql);
                 }
                 st.executeUpdate("UPDATE COURIER_SCHEMA SET VERSION = " + step);
@@ -168,6 +188,40 @@ public final class Schema {
         } finally {
             c.setAutoCommit(autoCommit);
         }
+    }
+
+    /**
+     * Before steps from version {@code found} to {@code upTo} on a database that nodes share: nodes of the earlier
+     * build still running there would go wrong on a step they cannot work with, so such an upgrade waits until they
+     * have stopped (the caller tries again); steps they can work with go ahead, and the log says which nodes run on.
+     *
+     * @throws IllegalStateException naming the running nodes, if a step is one they cannot work with
+     */
+    private static void checkNoEarlierNodeBreaks(Connection c, Dialect dialect, int found, int upTo)
+            throws SQLException {
+        List<String> running = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT NAME FROM COURIER_NODE WHERE STOPPEDAT IS NULL"
+                + " AND HEARTBEATAT > " + dialect.currentMillis() + " - ? ORDER BY NAME")) {
+            st.setLong(1, RUNNING_WITHIN_MS);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    running.add(rs.getString(1));
+                }
+            }
+        }
+        if (running.isEmpty()) {
+            return;
+        }
+        if (STEPS.subList(found, upTo).stream().allMatch(Step::earlierNodesKeepWorking)) {
+            LOG.info("Nodes {} of an earlier build run on while Courier's tables go from version {} to {}, which they"
+                    + " can work with; start every node with this build from now on: an earlier one no longer starts"
+                    + " on this database", running, found, upTo);
+            return;
+        }
+        throw new IllegalStateException("Courier's tables are at version " + found + " and this build needs version "
+                + upTo + ", which nodes of an earlier build cannot work with; nodes " + String.join(", ", running)
+                + " run on this database (a heartbeat in the last " + RUNNING_WITHIN_MS / 1000 + " s): stop them"
+                + " (bin/stop), this node then upgrades the tables; start them again with this build");
     }
 
     /** The version the database's schema is at, creating the version table if it has none. */

@@ -2,6 +2,7 @@ package io.courier.pubsub.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -204,6 +205,36 @@ class SchemaTest {
             }
         }
     }
+
+    /**
+     * On a database that nodes share, an upgrade by a step that nodes of the earlier build cannot work with waits
+     * while one of them runs: the node upgrading is refused, with the running node's name, and upgrades once it has
+     * stopped. A step they can work with goes ahead while one runs.
+     */
+    @Test
+    void anUpgradeEarlierNodesCannotWorkWithWaitsUntilTheyStopOneTheyCanGoesAhead() {
+        try (TestDatabase db = TestDatabase.postgres()) {
+            db.migrate(3);
+            db.execute("INSERT INTO COURIER_NODE (NAME, INCARNATION, STARTEDAT, HEARTBEATAT, INFLIGHT) VALUES"
+                    + " ('node-1', 'i-1', 0, " + NOW + ", 0)");
+
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> db.migrate(4));
+            assertTrue(refused.getMessage().contains("at version 3 and this build needs version 4")
+                    && refused.getMessage().contains("nodes node-1 run on this database"), refused.getMessage());
+            assertEquals("3", db.value("SELECT VERSION FROM COURIER_SCHEMA"), "nothing changed");
+
+            db.execute("UPDATE COURIER_NODE SET STOPPEDAT = " + NOW);
+            assertEquals(3, db.migrate(4));
+            assertEquals("4", db.value("SELECT VERSION FROM COURIER_SCHEMA"));
+
+            db.execute("UPDATE COURIER_NODE SET STOPPEDAT = NULL, HEARTBEATAT = " + NOW);
+            assertEquals(4, db.migrate(5), "version 5 only adds a column the earlier nodes do not read");
+            assertEquals("5", db.value("SELECT VERSION FROM COURIER_SCHEMA"));
+        }
+    }
+
+    /** The database's clock in milliseconds, on PostgreSQL. */
+    private static final String NOW = "CAST(EXTRACT(EPOCH FROM CLOCK_TIMESTAMP()) * 1000 AS BIGINT)";
 
     /** The statements of a script on the class path, one per line; lines starting with -- are comments. */
     private static List<String> script(String resource) throws IOException {
