@@ -84,8 +84,13 @@ public class ClusterBenchIT {
         KarafProcess node = KarafProcess.withTestServices("cluster-bench-" + n);
         node.usePostgres(database);
         node.environment("COURIER_NODE", "node-" + n);
-        node.start();
-        awaitTestServices(node);
+        try {
+            node.start();
+            awaitTestServices(node);
+        } catch (Exception | AssertionError e) {
+            node.close(); // not yet among the nodes the scenario ends
+            throw e;
+        }
         return node;
     }
 
@@ -104,7 +109,8 @@ public class ClusterBenchIT {
      */
     private static void endToEnd(List<KarafProcess> nodes, long pgPid) throws Exception {
         int n = nodes.size();
-        long floodMs = WARM_UP_MS + (Bench.ROUNDS + 1) * WINDOW_MS + 10_000;
+        // each window also waits for a bin/client per node, seconds on a busy machine: the floods outlast them all
+        long floodMs = WARM_UP_MS + Bench.ROUNDS * (WINDOW_MS + 10_000) + 20_000;
         for (KarafProcess node : nodes) {
             String out = node.client("courier:invoke itest.flood '{\"threads\":" + PUBLISHERS + ",\"ms\":" + floodMs
                     + "}'");
@@ -128,6 +134,8 @@ public class ClusterBenchIT {
                 rates[r] = rate;
                 before = after;
             }
+            assertEquals("publishers still publishing at the end of the last window (else it measured a drain)",
+                    n * PUBLISHERS, floodsRunning(nodes));
             long messages = delivered(before) - delivered0;
             String key = "cluster.e2e.n" + n;
             Bench.record(key, "msg/s", rates);
@@ -278,6 +286,9 @@ public class ClusterBenchIT {
         await("the " + CROSS_NODE_MESSAGES + " handled on the receiver").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> {
                     String reply = receiver.client("courier:invoke itest.recorder '{\"latencies\":true}'");
+                    if (reply.indexOf('[') < 0) {
+                        return false; // no answer this time
+                    }
                     Pattern.compile("\\d+").matcher(reply.substring(reply.indexOf('['))).results()
                             .forEach(r -> latencies.add(Long.valueOf(r.group())));
                     return latencies.size() >= CROSS_NODE_MESSAGES;

@@ -58,9 +58,9 @@ public class StatsCommand extends TableCommand {
             } else {
                 pubsub.clusterStats().forEach(s -> add(table.addRow(), s));
             }
-            heading = live.size() + " live nodes: " + String.join(", ", live.stream().map(n -> n.node() + " since "
-                    + Format.time(n.since())).toList()) + "; the others' figures as of their last heartbeat (at"
-                    + " most 5 s old); rates: last minute's average";
+            heading = "Live nodes with figures: " + String.join(", ", live.stream().map(n -> n.node() + " since "
+                    + Format.time(n.since())).toList()) + "; the others' figures as of their last heartbeat that"
+                    + " carried them (every 5 s); rates: last minute's average";
         } else {
             pubsub.stats().forEach(s -> add(table.addRow(), s));
             heading = "Since " + Format.time(pubsub.statsSince()) + "; rates: last minute's average";

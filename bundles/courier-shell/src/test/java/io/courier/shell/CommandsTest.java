@@ -160,7 +160,7 @@ class CommandsTest {
         admin.clusterStats.add(onA.plus(onB));
 
         List<String> out = console.run("courier:stats --cluster").lines().toList();
-        assertTrue(out.get(0).startsWith("2 live nodes: node-a since " + Format.time(AT) + ", node-b since "),
+        assertTrue(out.get(0).startsWith("Live nodes with figures: node-a since " + Format.time(AT) + ", node-b since "),
                 out.get(0));
         assertEquals(List.of("my.target", "15", "14", "3", "1", "0.75", "0.75", "0.00"), cells(out.get(3)));
 

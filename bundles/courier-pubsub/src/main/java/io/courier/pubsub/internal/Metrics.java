@@ -63,7 +63,7 @@ final class Metrics {
     /** The figures a node's heartbeat wrote ({@link #snapshot}). */
     static NodeStats read(String node, String snapshot) {
         Snapshot s = Json.read(snapshot, Snapshot.class);
-        return new NodeStats(node, Instant.ofEpochMilli(s.since()), s.services());
+        return new NodeStats(node, Instant.ofEpochMilli(s.since()), s.services() == null ? List.of() : s.services());
     }
 
     /** The stored form of a node's figures. */

@@ -51,6 +51,7 @@ public final class Heartbeat {
     private volatile long beatAt;
     private String refusedBy;
     private boolean failing;
+    private boolean statsFailing;
     /** The figures the last beat that carried them wrote, and when (System.nanoTime). */
     private String statsWritten;
     private long statsWrittenAt;
@@ -122,6 +123,8 @@ public final class Heartbeat {
             if (figures != null && holder.isEmpty()) {
                 statsWritten = figures;
                 statsWrittenAt = System.nanoTime();
+            } else if (holder.isPresent()) {
+                statsWritten = null; // the row is another's: the beat that takes it back writes the figures
             }
             if (failing) {
                 failing = false;
@@ -154,16 +157,28 @@ public final class Heartbeat {
     }
 
     /**
-     * The node's figures if this beat is to write them: where nodes share the database, at the first beat, then
-     * when changed, at most every 5 s; never where the node has it to itself (it shows its own from memory).
+     * The node's figures if this beat is to write them: where nodes share the database, at each beat that may take
+     * the row (until the node holds its name), then when changed, at most every 5 s; never where the node has the
+     * database to itself (it shows its own from memory). Null if they cannot be had: said once, the beat goes on.
      */
     private String statsDue() {
-        if (!shared || statsWritten != null
+        if (!shared || held && statsWritten != null
                 && System.nanoTime() - statsWrittenAt < TimeUnit.MILLISECONDS.toNanos(STATS_EVERY_MS)) {
             return null;
         }
-        String figures = stats.get();
-        return figures.equals(statsWritten) ? null : figures;
+        String figures;
+        try {
+            figures = stats.get();
+        } catch (RuntimeException | LinkageError e) { // the figures are for people to see: the beat goes on
+            if (!statsFailing) {
+                statsFailing = true;
+                LOG.warn("Node '{}': its figures for the other nodes could not be written: {} (said once)", name,
+                        e.toString());
+            }
+            return null;
+        }
+        // a beat that may take the row (the first, or one after the name was held elsewhere) writes them anyway
+        return held && figures.equals(statsWritten) ? null : figures;
     }
 
     /** Stops beating and marks the node stopped in the store, if it held its name: its claims go to others. */

@@ -43,9 +43,10 @@ public final class Schema {
     private static final int NODES_VERSION = 3;
     /**
      * A node that did not stop and beat within this time is taken for running, where several nodes share the
-     * database: three times the default lease, as the schema is upgraded before this node knows its own settings.
+     * database: twice the longest {@code heartbeatMs} allowed, as the schema is upgraded before this node knows the
+     * others' settings. A node killed holds an upgrade up for this long at most.
      */
-    static final long RUNNING_WITHIN_MS = 30_000;
+    static final long RUNNING_WITHIN_MS = 120_000;
 
     /** The version this build of the store works with. */
     public static final int VERSION = STEPS.size();
@@ -220,7 +221,7 @@ public final class Schema {
         }
         throw new IllegalStateException("Courier's tables are at version " + found + " and this build needs version "
                 + upTo + ", which nodes of an earlier build cannot work with; nodes " + String.join(", ", running)
-                + " run on this database (a heartbeat in the last " + RUNNING_WITHIN_MS / 1000 + " s): stop them"
+                + " run on this database (a heartbeat in the last " + RUNNING_WITHIN_MS / 1000 + " s, not stopped): stop them"
                 + " (bin/stop), this node then upgrades the tables; start them again with this build");
     }
 
