@@ -3,5 +3,5 @@
  * queued messages, read from the store.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.7.0")
+@org.osgi.annotation.versioning.Version("0.8.0")
 package io.courier.pubsub;

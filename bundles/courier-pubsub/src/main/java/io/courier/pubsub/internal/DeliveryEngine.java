@@ -219,6 +219,11 @@ final class DeliveryEngine {
         metrics.dead(service, (int) outcome.failed().stream().filter(BatchOutcome.Failure::dead).count());
     }
 
+    /** A delivery's {@code handle} ended now: its time from publish counts for the service's latency. */
+    void handled(String service, long publishedAtMs) {
+        metrics.handled(service, publishedAtMs, System.currentTimeMillis());
+    }
+
     private SubscriptionWorker worker(SubscriptionRow s) {
         return workers.computeIfAbsent(s.id(), id -> new SubscriptionWorker(this, s, routing.topicName(s.topicId())));
     }

@@ -2,18 +2,21 @@ package io.courier.pubsub.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.courier.core.Json;
+import io.courier.pubsub.Latency;
 import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 
 /**
  * Counts, per service, what pub/sub did since it started: messages stored for it, delivered, failed attempts
- * and dead letters, each with its rate over the last minute. Kept in memory: a restart starts from zero, the
+ * and dead letters, each with its rate over the last minute, and the last minute's times from publish to the end of
+ * {@code handle}. Kept in memory: a restart starts from zero, the
  * store keeps the queues themselves.
  */
 final class Metrics {
@@ -45,12 +48,17 @@ final class Metrics {
         counters(service).dead.add(n);
     }
 
+    /** A delivery that ended its {@code handle} now, published at the time given (the publishing node's clock). */
+    void handled(String service, long publishedAtMs, long nowMs) {
+        counters(service).latencies.add(Math.max(0, nowMs - publishedAtMs), nowMs);
+    }
+
     /** The services counted so far, sorted by name. */
     List<ServiceStats> stats(long nowMs) {
         List<ServiceStats> list = new ArrayList<>();
         services.forEach((name, c) -> list.add(new ServiceStats(name, c.published.total(), c.delivered.total(),
                 c.failed.total(), c.dead.total(), c.published.perSecond(nowMs), c.delivered.perSecond(nowMs),
-                c.failed.perSecond(nowMs))));
+                c.failed.perSecond(nowMs), c.latencies.lastMinute(nowMs))));
         list.sort((a, b) -> a.service().compareTo(b.service()));
         return list;
     }
@@ -79,6 +87,46 @@ final class Metrics {
         final Counter delivered = new Counter();
         final Counter failed = new Counter();
         final Counter dead = new Counter();
+        final Latencies latencies = new Latencies();
+    }
+
+    /** The times of the last minute, as {@link Latency} buckets, in six slots of 10 seconds. */
+    static final class Latencies {
+
+        static final int SLOTS = 6;
+        static final long SLOT_MS = 10_000;
+
+        private final long[][] counts = new long[SLOTS][];
+        private final long[] slotOf = new long[SLOTS];
+
+        synchronized void add(long ms, long nowMs) {
+            long slot = nowMs / SLOT_MS;
+            int i = (int) (slot % SLOTS);
+            if (counts[i] == null) {
+                counts[i] = new long[Latency.buckets()];
+            }
+            if (slotOf[i] != slot) {
+                slotOf[i] = slot;
+                Arrays.fill(counts[i], 0);
+            }
+            counts[i][Latency.bucket(ms)]++;
+        }
+
+        /** The slots of the last minute: the current one and the five before. */
+        synchronized Latency lastMinute(long nowMs) {
+            long current = nowMs / SLOT_MS;
+            long[] sum = new long[Latency.buckets()];
+            boolean any = false;
+            for (int i = 0; i < SLOTS; i++) {
+                if (counts[i] != null && current - slotOf[i] < SLOTS) {
+                    any = true;
+                    for (int b = 0; b < sum.length; b++) {
+                        sum[b] += counts[i][b];
+                    }
+                }
+            }
+            return any ? new Latency(Arrays.stream(sum).boxed().toList()) : Latency.NONE;
+        }
     }
 
     /** A total and the counts of the last 60 seconds, one slot per second. */

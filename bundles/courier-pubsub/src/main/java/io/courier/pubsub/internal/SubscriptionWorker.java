@@ -253,6 +253,7 @@ final class SubscriptionWorker implements Runnable {
         try {
             call.await(policy.timeoutMs());
             outcome.delivered(d);
+            engine.handled(service.name(), d.publishedAt());
             return Result.DELIVERED;
         } catch (InterruptedException e) {
             // Courier is stopping: not the message's failure; it is delivered again after the restart.

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.courier.pubsub.Latency;
 import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 
@@ -71,10 +72,37 @@ class MetricsTest {
         m.delivered("orders", 2);
         m.failed("billing", 1);
         m.dead("billing", 1);
+        m.handled("orders", T0 - 40, T0 + 1_000);
         long now = T0 + 5_000;
 
         NodeStats read = Metrics.read("node-a", m.snapshot(now));
 
         assertEquals(new NodeStats("node-a", Instant.ofEpochMilli(T0), m.stats(now)), read);
+        assertEquals(1, read.services().get(1).latency().count());
+    }
+
+    @Test
+    void aSnapshotOfAnEarlierBuildHasNoLatency() {
+        NodeStats read = Metrics.read("node-a", "{\"since\":0,\"services\":[{\"service\":\"s\",\"published\":1,"
+                + "\"delivered\":1,\"failed\":0,\"dead\":0,\"publishedPerSecond\":0.0,\"deliveredPerSecond\":0.0,"
+                + "\"failedPerSecond\":0.0}]}");
+        assertEquals(Latency.NONE, read.services().get(0).latency());
+    }
+
+    @Test
+    void theLatencyIsTheLastMinutesPublishToHandleTimes() {
+        Metrics m = new Metrics(Instant.EPOCH);
+        for (int i = 0; i < 99; i++) {
+            m.handled("s", T0, T0 + 12); // 12 ms after its publish
+        }
+        m.handled("s", T0, T0 + 900);
+        Latency l = m.stats(T0 + 1_000).get(0).latency();
+        assertEquals(100, l.count());
+        assertEquals(Latency.upperBoundMs(Latency.bucket(12)), l.percentileMs(0.5));
+        assertEquals(Latency.upperBoundMs(Latency.bucket(900)), l.percentileMs(0.995));
+        assertEquals(100, m.stats(T0 + 50_000).get(0).latency().count(), "50 s later: still within the minute");
+        assertEquals(Latency.NONE, m.stats(T0 + 61_000).get(0).latency(), "a minute later: gone");
+        m.handled("s", T0 + 70_000, T0 + 70_003); // a slot used a minute ago starts empty
+        assertEquals(1, m.stats(T0 + 70_005).get(0).latency().count());
     }
 }
