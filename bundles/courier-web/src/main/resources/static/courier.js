@@ -1,57 +1,176 @@
-// The topics page: polls the API every 2 seconds and draws each topic's recent depths as a sparkline.
+// The dashboard's live parts: the charts (uPlot, fed from /courier/api/series), the "needs attention" list and the
+// topics' depths, refreshed every 5 seconds; the publish and invoke forms, sent to the REST API with the session's
+// CSRF token. window.courier.charts holds each chart by its element's id (the tests read their data there).
 (function () {
-  const sparks = document.querySelectorAll('svg[data-spark]');
-  if (sparks.length === 0) {
-    return;
-  }
-  const POINTS = 60;
-  const history = new Map();
+  const EVERY_MS = 5000;
+  const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content;
+  const charts = {};
+  window.courier = { charts };
 
-  function draw(svg, values) {
-    const w = svg.width.baseVal.value, h = svg.height.baseVal.value;
-    const max = Math.max(1, ...values);
-    const step = w / (POINTS - 1);
-    if (values.length === 1) {
-      values = [values[0], values[0]]; // a first, flat stroke
+  const KINDS = {
+    rates: [['published', '#1e88e5'], ['delivered', '#43a047'], ['failed', '#fb8c00'], ['deadLettered', '#e53935']],
+    queue: [['depth', '#1e88e5'], ['inFlight', '#8e24aa'], ['dead', '#e53935']],
+  };
+  const LABELS = { deadLettered: 'dead-lettered', inFlight: 'in flight', dead: 'dead letters' };
+
+  async function getJson(url) {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) {
+      throw new Error(url + ': ' + response.status);
     }
-    const offset = POINTS - values.length;
-    const points = values.map((v, i) => ((offset + i) * step).toFixed(1) + ',' + (h - 1 - (v / max) * (h - 2)).toFixed(1));
-    let line = svg.querySelector('polyline');
-    if (!line) {
-      line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
-      svg.appendChild(line);
-    }
-    line.setAttribute('points', points.join(' '));
-    svg.setAttribute('aria-label', 'depth now ' + values[values.length - 1] + ', at most ' + max);
+    return response.json();
   }
 
-  async function poll() {
+  // ---- charts ----------------------------------------------------------------------------------------------
+
+  function seriesOf(el, json) {
+    switch (el.dataset.of) {
+      case 'cluster': return json.cluster;
+      case 'node': return (json.nodes || {})[el.dataset.node] || {};
+      default: return json.series;
+    }
+  }
+
+  function draw(el, json) {
+    const kind = KINDS[el.dataset.kind];
+    const figures = seriesOf(el, json);
+    const data = [json.at.map(t => t / 1000)].concat(kind.map(([name]) => figures[name] || json.at.map(() => null)));
+    const chart = charts[el.id];
+    if (chart) {
+      chart.setData(data);
+      return;
+    }
+    const opts = {
+      width: Math.max(320, el.clientWidth || 480), height: 200,
+      series: [{}].concat(kind.map(([name, color]) => ({
+        label: LABELS[name] || name, stroke: color, width: 1.5, spanGaps: false,
+        value: (u, v) => v == null ? '-' : (el.dataset.kind === 'rates' ? v.toFixed(1) + '/s' : String(v)),
+      }))),
+      axes: [{}, { size: 60 }],
+      scales: { y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+      legend: { live: true },
+    };
+    charts[el.id] = new uPlot(opts, data, el);
+  }
+
+  const chartGroups = document.querySelectorAll('[data-series]');
+  let chartNumber = 0;
+  chartGroups.forEach(group => group.querySelectorAll('.chart').forEach(el => {
+    if (!el.id) {
+      el.id = 'chart-' + (++chartNumber);
+    }
+  }));
+
+  async function refreshCharts() {
+    for (const group of chartGroups) {
+      try {
+        const json = await getJson(group.dataset.series);
+        group.querySelectorAll('.chart').forEach(el => draw(el, json));
+      } catch (e) {
+        // the server is restarting or unreachable: the next round tries again
+      }
+    }
+  }
+
+  // ---- needs attention, topics' depths ---------------------------------------------------------------------
+
+  const attention = document.getElementById('attention');
+  async function refreshAttention() {
     try {
-      const response = await fetch('/courier/api/topics', { credentials: 'same-origin' });
-      if (response.ok) {
-        for (const topic of await response.json()) {
-          const values = history.get(topic.name) || [];
-          values.push(topic.depth);
-          if (values.length > POINTS) {
-            values.shift();
-          }
-          history.set(topic.name, values);
-          document.querySelectorAll('[data-depth]').forEach(td => {
-            if (td.dataset.depth === topic.name) {
-              td.textContent = topic.depth;
-            }
-          });
-          sparks.forEach(svg => {
-            if (svg.dataset.spark === topic.name) {
-              draw(svg, values);
-            }
-          });
+      const items = await getJson('/courier/api/attention');
+      attention.replaceChildren(...items.map(item => {
+        const li = document.createElement('li');
+        li.className = item.kind;
+        const a = document.createElement('a');
+        a.href = item.href;
+        a.textContent = item.text;
+        li.appendChild(a);
+        return li;
+      }));
+      document.getElementById('all-well').hidden = items.length > 0;
+    } catch (e) {
+      // tried again next round
+    }
+  }
+
+  const depths = document.querySelectorAll('[data-depth]');
+  async function refreshDepths() {
+    try {
+      const byName = new Map((await getJson('/courier/api/topics')).map(t => [t.name, t.depth]));
+      depths.forEach(td => {
+        if (byName.has(td.dataset.depth)) {
+          td.textContent = byName.get(td.dataset.depth);
         }
+      });
+    } catch (e) {
+      // tried again next round
+    }
+  }
+
+  async function refresh() {
+    if (chartGroups.length > 0) {
+      await refreshCharts();
+    }
+    if (attention) {
+      await refreshAttention();
+    }
+    if (depths.length > 0) {
+      await refreshDepths();
+    }
+    setTimeout(refresh, EVERY_MS);
+  }
+  if (chartGroups.length > 0 || attention || depths.length > 0) {
+    refresh();
+  }
+
+  // ---- publish and invoke ----------------------------------------------------------------------------------
+
+  document.querySelectorAll('form[data-api]').forEach(form => form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const result = form.querySelector('.result');
+    const params = new URLSearchParams();
+    form.querySelectorAll('[data-param]').forEach(input => {
+      if (input.value.trim() !== '') {
+        params.set(input.dataset.param, input.value.trim());
+      }
+    });
+    const url = form.dataset.api + (params.toString() ? '?' + params : '');
+    result.className = 'result';
+    result.textContent = '…';
+    try {
+      const response = await fetch(url, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: form.querySelector('textarea').value,
+      });
+      const text = await response.text();
+      let json = null;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        // not JSON: shown as it came
+      }
+      result.replaceChildren();
+      if (!response.ok) {
+        result.className = 'result error';
+        result.textContent = json && json.error ? json.error : response.status + ' ' + text;
+      } else if (form.dataset.call === 'publish') {
+        result.className = 'result flash';
+        const a = document.createElement('a');
+        a.href = '/courier/message?id=' + encodeURIComponent(json.msgId);
+        a.className = 'msg-id';
+        a.textContent = json.msgId;
+        result.append('Published: ', a);
+      } else {
+        result.className = 'result flash';
+        const pre = document.createElement('pre');
+        pre.className = 'response';
+        pre.textContent = JSON.stringify(json, null, 2);
+        result.append('Response:', pre);
       }
     } catch (e) {
-      // the server is restarting or unreachable: the next poll tries again
+      result.className = 'result error';
+      result.textContent = 'No answer from the server: ' + e.message;
     }
-    setTimeout(poll, 2000);
-  }
-  poll();
+  }));
 })();

@@ -15,7 +15,8 @@ import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.ServiceStats;
 
 @Command(scope = "courier", name = "stats", description = "Per service, since pub/sub started: messages published"
-        + " to it, delivered, failed attempts, new dead letters, and the rates per second over the last minute;"
+        + " to it, delivered, failed attempts, new dead letters, the rates per second over the last minute and the"
+        + " last minute's p50 and p99 from publish to the end of handle (ms, at most a fifth above);"
         + " this node's, or with --cluster those of every live node added up, or with --nodes each live node's")
 @Service
 public class StatsCommand extends TableCommand {
@@ -46,6 +47,8 @@ public class StatsCommand extends TableCommand {
         table.column("Published/s").alignRight();
         table.column("Delivered/s").alignRight();
         table.column("Failed/s").alignRight();
+        table.column("p50 ms").alignRight();
+        table.column("p99 ms").alignRight();
         String heading;
         if (nodes || cluster) {
             List<NodeStats> live = pubsub.nodeStats();
@@ -74,7 +77,12 @@ public class StatsCommand extends TableCommand {
 
     private static void add(Row row, ServiceStats s) {
         row.addContent(s.service(), s.published(), s.delivered(), s.failed(), s.dead(), rate(s.publishedPerSecond()),
-                rate(s.deliveredPerSecond()), rate(s.failedPerSecond()));
+                rate(s.deliveredPerSecond()), rate(s.failedPerSecond()), ms(s.latency().percentileMs(0.5)),
+                ms(s.latency().percentileMs(0.99)));
+    }
+
+    private static String ms(long ms) {
+        return ms < 0 ? "-" : String.valueOf(ms);
     }
 
     private static String rate(double perSecond) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
+import io.courier.pubsub.Latency;
 import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.ServiceStats;
 import io.courier.pubsub.SubscriptionInfo;
@@ -140,11 +143,15 @@ class CommandsTest {
 
     @Test
     void statsSaysSinceWhenUnlessNoFormat() throws Exception {
-        admin.stats.add(new ServiceStats("my.target", 10, 8, 3, 1, 0.5, 0.25, 1.0 / 3));
+        List<Long> counts = new ArrayList<>(Collections.nCopies(Latency.bucket(40) + 1, 0L));
+        counts.set(Latency.bucket(3), 98L);
+        counts.set(Latency.bucket(40), 2L);
+        admin.stats.add(new ServiceStats("my.target", 10, 8, 3, 1, 0.5, 0.25, 1.0 / 3, new Latency(counts)));
 
         List<String> out = console.run("courier:stats").lines().toList();
         assertEquals("Since " + Format.time(admin.statsSince) + "; rates: last minute's average", out.get(0));
-        assertEquals(List.of("my.target", "10", "8", "3", "1", "0.50", "0.25", "0.33"), cells(out.get(3)));
+        assertEquals(List.of("my.target", "10", "8", "3", "1", "0.50", "0.25", "0.33", "3",
+                String.valueOf(Latency.upperBoundMs(Latency.bucket(40)))), cells(out.get(3)));
 
         List<String> plain = console.run("courier:stats --no-format").lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, plain.size(), plain.toString());
@@ -153,8 +160,8 @@ class CommandsTest {
 
     @Test
     void statsOfTheClusterAddUpTheLiveNodesAndNodesShowsEachNodesOwn() throws Exception {
-        ServiceStats onA = new ServiceStats("my.target", 10, 8, 3, 1, 0.5, 0.25, 0);
-        ServiceStats onB = new ServiceStats("my.target", 5, 6, 0, 0, 0.25, 0.5, 0);
+        ServiceStats onA = new ServiceStats("my.target", 10, 8, 3, 1, 0.5, 0.25, 0, Latency.NONE);
+        ServiceStats onB = new ServiceStats("my.target", 5, 6, 0, 0, 0.25, 0.5, 0, null);
         admin.nodeStats.add(new NodeStats("node-a", AT, List.of(onA)));
         admin.nodeStats.add(new NodeStats("node-b", AT, List.of(onB)));
         admin.clusterStats.add(onA.plus(onB));
@@ -162,12 +169,12 @@ class CommandsTest {
         List<String> out = console.run("courier:stats --cluster").lines().toList();
         assertTrue(out.get(0).startsWith("Live nodes with figures: node-a since " + Format.time(AT) + ", node-b since "),
                 out.get(0));
-        assertEquals(List.of("my.target", "15", "14", "3", "1", "0.75", "0.75", "0.00"), cells(out.get(3)));
+        assertEquals(List.of("my.target", "15", "14", "3", "1", "0.75", "0.75", "0.00", "-", "-"), cells(out.get(3)));
 
         List<List<String>> perNode = console.run("courier:stats --nodes --no-format").lines().filter(l -> !l.isBlank())
                 .map(l -> List.of(l.strip().split("\\s*\t\\s*"))).toList();
-        assertEquals(List.of(List.of("node-a", "my.target", "10", "8", "3", "1", "0.50", "0.25", "0.00"),
-                List.of("node-b", "my.target", "5", "6", "0", "0", "0.25", "0.50", "0.00")), perNode);
+        assertEquals(List.of(List.of("node-a", "my.target", "10", "8", "3", "1", "0.50", "0.25", "0.00", "-", "-"),
+                List.of("node-b", "my.target", "5", "6", "0", "0", "0.25", "0.50", "0.00", "-", "-")), perNode);
 
         assertEquals(ERROR + "--cluster and --nodes exclude each other; give one or neither",
                 console.error("courier:stats --cluster --nodes"));

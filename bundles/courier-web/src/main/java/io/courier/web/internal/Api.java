@@ -54,7 +54,9 @@ final class Api {
         String call = slash < 0 ? path.substring(1) : path.substring(1, slash);
         String arg = slash < 0 ? "" : path.substring(slash + 1);
         switch (method + " " + call) {
-            case "GET services" -> json(resp, 200, dashboard.services());
+            case "GET services" -> json(resp, 200, arg.isEmpty() ? dashboard.services() : dashboard.details(arg));
+            case "GET series" -> json(resp, 200, arg.isEmpty() ? dashboard.series() : dashboard.series(arg));
+            case "GET attention" -> json(resp, 200, dashboard.attention());
             case "GET topics" -> json(resp, 200, dashboard.topics());
             case "GET nodes" -> json(resp, 200, dashboard.nodes());
             case "GET stats" -> json(resp, 200, dashboard.stats());
@@ -68,9 +70,18 @@ final class Api {
                     Map.of("retried", dashboard.retryDead(required(arg, "a service or shared topic name"))));
             case "POST purge" -> json(resp, 200, Map.of("deleted",
                     dashboard.purge(required(arg, "a service or shared topic name"), dead(req))));
+            case "POST pause" -> {
+                dashboard.pause(required(arg, "a service or shared topic name"));
+                json(resp, 200, Map.of("paused", arg));
+            }
+            case "POST resume" -> {
+                dashboard.resume(required(arg, "a service or shared topic name"));
+                json(resp, 200, Map.of("resumed", arg));
+            }
             default -> throw WebException.notFound("No API call " + method + " " + Errors.quote("/courier/api" + path)
-                    + "; the calls are GET services, topics, nodes, metrics, browse/{name}, messages/{id} and POST"
-                    + " publish/{name}, invoke/{name}, retry/{id}, retry-dead/{name}, purge/{name}");
+                    + "; the calls are GET services, services/{name}, topics, nodes, stats, series, series/{name},"
+                    + " attention, metrics, browse/{name}, messages/{id} and POST publish/{name}, invoke/{name},"
+                    + " retry/{id}, retry-dead/{name}, purge/{name}, pause/{name}, resume/{name}");
         }
     }
 

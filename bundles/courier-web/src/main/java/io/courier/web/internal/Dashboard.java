@@ -1,17 +1,22 @@
 package io.courier.web.internal;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.courier.api.Names;
 import io.courier.api.Service;
+import io.courier.pubsub.Latency;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.NodeStats;
+import io.courier.pubsub.PolicyValue;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.QueuedMessage;
 import io.courier.pubsub.ServiceInfo;
 import io.courier.pubsub.ServiceStats;
+import io.courier.pubsub.SubscriptionInfo;
 import io.courier.pubsub.TopicInfo;
 
 /**
@@ -21,9 +26,80 @@ import io.courier.pubsub.TopicInfo;
 final class Dashboard {
 
     private final PubSubAdmin admin;
+    private final History history = new History();
 
     Dashboard(PubSubAdmin admin) {
         this.admin = admin;
+    }
+
+    /** Adds what the store and the nodes say now to the charts' {@link History}. */
+    void sample() {
+        history.sample(System.currentTimeMillis(), admin.nodeStats(),
+                admin.nodes().stream().filter(n -> n.state() == NodeInfo.State.LIVE).toList(), admin.services(),
+                admin.topics());
+    }
+
+    /** {@code GET /courier/api/series}: the cluster's and the nodes' charts. */
+    Map<String, Object> series() {
+        return history.overview();
+    }
+
+    /** {@code GET /courier/api/series/{name}}: a service's or a shared topic's charts. */
+    Map<String, Object> series(String name) {
+        details(name);
+        return history.of(name);
+    }
+
+    /** What needs an operator's attention now. */
+    List<Attention> attention() {
+        return Attention.of(admin.services(), admin.subscriptions(), admin.nodes(),
+                service -> history.deadLettered(service, Attention.RECENT_MS));
+    }
+
+    /**
+     * A service's or a shared topic's page and {@code GET /courier/api/services/{name}}: its figures, its
+     * subscriptions, and for a service its delivery policy and latency.
+     */
+    Details details(String name) {
+        name(name);
+        List<SubscriptionInfo> subscriptions = admin.subscriptions().stream()
+                .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name)).toList();
+        if (name.startsWith("/")) {
+            TopicInfo topic = admin.topics().stream().filter(t -> t.name().equals(name)).findFirst()
+                    .orElseThrow(() -> WebException.notFound(unknown(name)));
+            return new Details(name, true, null, topic, subscriptions, List.of(), null);
+        }
+        ServiceInfo service = admin.services().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> WebException.notFound(unknown(name)));
+        Map<String, LatencyFigures> latency = new LinkedHashMap<>();
+        Latency all = Latency.NONE;
+        for (NodeStats n : admin.nodeStats()) {
+            for (ServiceStats s : n.services()) {
+                if (s.service().equals(name) && s.latency().count() > 0) {
+                    latency.put(n.node(), LatencyFigures.of(s.latency()));
+                    all = all.plus(s.latency());
+                }
+            }
+        }
+        return new Details(name, false, service, null, subscriptions, admin.deliveryPolicy(name),
+                new Latencies(LatencyFigures.of(all), latency));
+    }
+
+    /** See {@link #details}; {@code service} or {@code topic} is null, as it is the other. */
+    record Details(String name, boolean shared, ServiceInfo service, TopicInfo topic,
+            List<SubscriptionInfo> subscriptions, List<PolicyValue> policy, Latencies latency) {
+    }
+
+    /** A service's publish-to-handle times of the last minute: on all live nodes, and on each that delivered. */
+    record Latencies(LatencyFigures cluster, Map<String, LatencyFigures> nodes) {
+    }
+
+    /** How many deliveries, and the times within which half and 99% of them ended (-1 without any). */
+    record LatencyFigures(long count, long p50Ms, long p99Ms) {
+
+        static LatencyFigures of(Latency l) {
+            return new LatencyFigures(l.count(), l.percentileMs(0.5), l.percentileMs(0.99));
+        }
     }
 
     /** Services registered now or known from earlier registrations, sorted by name. */
@@ -86,6 +162,20 @@ final class Dashboard {
 
     int purge(String name, boolean dead) {
         return known(name, () -> admin.purge(name, dead));
+    }
+
+    void pause(String name) {
+        known(name, () -> {
+            admin.pause(name);
+            return null;
+        });
+    }
+
+    void resume(String name) {
+        known(name, () -> {
+            admin.resume(name);
+            return null;
+        });
     }
 
     static String unknown(String name) {

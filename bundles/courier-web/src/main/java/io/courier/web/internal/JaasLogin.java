@@ -3,6 +3,8 @@ package io.courier.web.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
@@ -26,20 +28,29 @@ final class JaasLogin {
 
     private final String realm;
     private final String role;
+    private final String viewerRole;
     private final LoginThrottle throttle;
 
-    JaasLogin(String realm, String role) {
-        this(realm, role, new LoginThrottle(System::currentTimeMillis));
+    JaasLogin(String realm, String role, String viewerRole) {
+        this(realm, role, viewerRole, new LoginThrottle(System::currentTimeMillis));
     }
 
-    JaasLogin(String realm, String role, LoginThrottle throttle) {
+    JaasLogin(String realm, String role, String viewerRole, LoginThrottle throttle) {
         this.realm = realm;
         this.role = role;
+        this.viewerRole = viewerRole == null ? "" : viewerRole.trim();
         this.throttle = throttle;
     }
 
+    /** The role that may look and act. */
     String role() {
         return role;
+    }
+
+    /** What a user without a role of the dashboard reads. */
+    String noRole(String user) {
+        return "User '" + user + "' has neither the " + role + " role" + (viewerRole.isEmpty() ? ""
+                : " nor the " + viewerRole + " role");
     }
 
     /**
@@ -89,10 +100,10 @@ final class JaasLogin {
                 }
             });
             context.login();
-            boolean admin = context.getSubject().getPrincipals(RolePrincipal.class).stream()
-                    .anyMatch(p -> role.equals(p.getName()));
+            Set<String> roles = context.getSubject().getPrincipals(RolePrincipal.class).stream()
+                    .map(RolePrincipal::getName).collect(Collectors.toSet());
             context.logout();
-            return Optional.of(new User(name, admin));
+            return Optional.of(new User(name, roles.contains(role), !viewerRole.isEmpty() && roles.contains(viewerRole)));
         } catch (LoginException e) {
             LOG.debug("Login of '{}' to realm {} refused: {}", name, realm, e.toString());
             return Optional.empty();

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
@@ -14,6 +17,7 @@ import javax.servlet.http.HttpSession;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -24,12 +28,15 @@ import org.slf4j.LoggerFactory;
 import io.courier.api.Courier;
 import io.courier.api.PubSub;
 import io.courier.pubsub.PubSubAdmin;
+import io.courier.pubsub.StoreUnavailableException;
 
 /**
  * The dashboard and the REST API, one servlet under {@code /courier} on the HTTP whiteboard. Every page and
- * API call needs a user of the configured JAAS realm with the configured role: pages through a login session,
- * the API through that session or HTTP Basic credentials on each request (never challenged, so that browsers do
- * not keep them). A POST made with the session needs the session's CSRF token.
+ * API call needs a user of the configured JAAS realm: pages through a login session, the API through that session
+ * or HTTP Basic credentials on each request (never challenged, so that browsers do not keep them). A user with the
+ * configured role may look and act; one with only the viewer role may look (every GET) but not act (every POST but
+ * logging out is refused). A POST made with the session needs the session's CSRF token. While it is active, the
+ * charts' figures are sampled every {@value History#EVERY_MS} ms.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=" + Web.BASE + "/*",
@@ -44,8 +51,12 @@ public class Web extends HttpServlet {
         @AttributeDefinition(description = "The Karaf JAAS realm that checks user names and passwords")
         String realm() default "karaf";
 
-        @AttributeDefinition(description = "The role a user needs for the dashboard and the API")
+        @AttributeDefinition(description = "The role a user needs for the dashboard and the API, to look and act")
         String role() default "admin";
+
+        @AttributeDefinition(description = "The role of users who may look at the dashboard and GET from the API but"
+                + " change nothing; empty for none")
+        String viewerRole() default "viewer";
 
         @AttributeDefinition(description = "Minutes of inactivity after which a login session ends")
         int sessionTimeoutMinutes() default 30;
@@ -57,21 +68,47 @@ public class Web extends HttpServlet {
     private static final String CSRF = "courier.csrf";
     private static final String FLASH = "courier.flash";
     private static final Map<String, String> STATIC = Map.of("/static/courier.css", "text/css;charset=utf-8",
-            "/static/courier.js", "text/javascript;charset=utf-8");
+            "/static/courier.js", "text/javascript;charset=utf-8",
+            "/static/uplot/uPlot.iife.min.js", "text/javascript;charset=utf-8",
+            "/static/uplot/uPlot.min.css", "text/css;charset=utf-8",
+            "/static/uplot/LICENSE", "text/plain;charset=utf-8");
 
     private final transient Dashboard dashboard;
     private final transient Api api;
     private final transient Pages pages;
     private final transient JaasLogin jaas;
     private final int sessionTimeoutSeconds;
+    private final transient ScheduledExecutorService sampler;
 
     @Activate
     public Web(@Reference PubSubAdmin admin, @Reference PubSub pubsub, @Reference Courier courier, Config config) {
         this.dashboard = new Dashboard(admin);
         this.api = new Api(dashboard, pubsub, courier, new Exposition(admin));
         this.pages = new Pages(dashboard);
-        this.jaas = new JaasLogin(config.realm(), config.role());
+        this.jaas = new JaasLogin(config.realm(), config.role(), config.viewerRole());
         this.sessionTimeoutSeconds = Math.max(1, config.sessionTimeoutMinutes()) * 60;
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "courier-web-charts");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleWithFixedDelay(this::sample, 0, History.EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sampler.shutdownNow();
+    }
+
+    /** One sample of the charts; while the store is out of reach the charts get a gap. */
+    private void sample() {
+        try {
+            dashboard.sample();
+        } catch (StoreUnavailableException e) {
+            LOG.debug("No chart sample: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("A sample of the dashboard's charts failed", e);
+        }
     }
 
     @Override
@@ -104,7 +141,12 @@ public class Web extends HttpServlet {
             User user = basic.or(() -> sessionUser(req)).orElseThrow(() -> new WebException(401, "Not logged in:"
                     + " send HTTP Basic credentials of a user with the " + jaas.role() + " role, or log in at " + BASE
                     + "/login"));
-            checkRole(user);
+            if (!user.mayLook()) {
+                throw new WebException(403, jaas.noRole(user.name()));
+            }
+            if (!"GET".equals(req.getMethod())) {
+                checkMayAct(user);
+            }
             if (basic.isEmpty() && "POST".equals(req.getMethod())) {
                 checkCsrf(req);
             }
@@ -135,7 +177,7 @@ public class Web extends HttpServlet {
         return status;
     }
 
-    private void checkRole(User user) {
+    private void checkMayAct(User user) {
         if (!user.admin()) {
             throw new WebException(403, "User '" + user.name() + "' does not have the " + jaas.role() + " role");
         }
@@ -175,27 +217,36 @@ public class Web extends HttpServlet {
         }
         HttpSession session = req.getSession(false);
         String csrf = (String) session.getAttribute(CSRF);
+        String actCsrf = user.get().admin() ? csrf : null; // what pages take: null shows no action
         String flash = (String) session.getAttribute(FLASH);
         session.removeAttribute(FLASH);
         try {
             if (post) {
                 checkCsrf(req);
+                if (!path.equals("/logout")) {
+                    checkMayAct(user.get());
+                }
                 action(req, resp, path, session, user.get(), csrf);
                 return;
             }
             switch (path) {
-                case "/", "/services" -> html(resp, 200, Pages.layout("Services", user.get(), csrf, flash, pages.services()));
+                case "/" -> html(resp, 200, Pages.layout("Overview", user.get(), csrf, flash, pages.overview()));
+                case "/services" -> html(resp, 200, Pages.layout("Services", user.get(), csrf, flash, pages.services()));
+                case "/service" -> {
+                    String name = param(req, "name");
+                    html(resp, 200, Pages.layout(name, user.get(), csrf, flash, pages.service(name, actCsrf)));
+                }
                 case "/topics" -> html(resp, 200, Pages.layout("Topics", user.get(), csrf, flash, pages.topics()));
                 case "/browse" -> {
                     String name = param(req, "name");
                     boolean dead = "true".equals(req.getParameter("dead"));
                     Paging page = Paging.parse(req.getParameter("offset"), req.getParameter("limit"));
                     html(resp, 200, Pages.layout((dead ? "Dead letters of " : "Queue of ") + name, user.get(), csrf,
-                            flash, pages.browse(name, dead, page, csrf)));
+                            flash, pages.browse(name, dead, page, actCsrf)));
                 }
                 case "/message" -> {
                     String id = param(req, "id");
-                    html(resp, 200, Pages.layout("Message " + id, user.get(), csrf, flash, pages.message(id, csrf)));
+                    html(resp, 200, Pages.layout("Message " + id, user.get(), csrf, flash, pages.message(id, actCsrf)));
                 }
                 default -> throw WebException.notFound("No page " + Errors.quote(path));
             }
@@ -223,6 +274,16 @@ public class Web extends HttpServlet {
                 int n = dashboard.retry(msgId);
                 outcome = "Retrying " + n + " dead " + (n == 1 ? "letter" : "letters") + " of message " + msgId;
                 back = Pages.message(msgId);
+            }
+            case "/pause", "/resume" -> {
+                String name = param(req, "name");
+                if (path.equals("/pause")) {
+                    dashboard.pause(name);
+                } else {
+                    dashboard.resume(name);
+                }
+                outcome = "Delivery to '" + name + "' " + (path.equals("/pause") ? "paused" : "resumed");
+                back = Pages.service(name);
             }
             case "/retry-dead" -> {
                 String name = param(req, "name");
@@ -258,9 +319,8 @@ public class Web extends HttpServlet {
             html(resp, tooMany.status(), Pages.layout("Log in", null, null, null, Pages.login(tooMany.getMessage(), next)));
             return;
         }
-        if (user.isEmpty() || !user.get().admin()) {
-            String error = user.isEmpty() ? "Wrong user name or password"
-                    : "User '" + user.get().name() + "' does not have the " + jaas.role() + " role";
+        if (user.isEmpty() || !user.get().mayLook()) {
+            String error = user.isEmpty() ? "Wrong user name or password" : jaas.noRole(user.get().name());
             html(resp, user.isEmpty() ? 401 : 403, Pages.layout("Log in", null, null, null, Pages.login(error, next)));
             return;
         }
@@ -273,7 +333,7 @@ public class Web extends HttpServlet {
         session.setAttribute(USER, user.get());
         session.setAttribute(CSRF, Csrf.newToken());
         LOG.info("User '{}' logged in to the Courier dashboard from {}", user.get().name(), req.getRemoteAddr());
-        resp.sendRedirect(next != null && next.startsWith(BASE + "/") && !next.startsWith("//") ? next : BASE + "/services");
+        resp.sendRedirect(next != null && next.startsWith(BASE + "/") && !next.startsWith("//") ? next : BASE + "/");
     }
 
     private static String param(HttpServletRequest req, String name) {

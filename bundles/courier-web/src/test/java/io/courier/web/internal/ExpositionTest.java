@@ -31,7 +31,7 @@ class ExpositionTest {
                             List.of("my.target"), 1),
                     new NodeInfo("node-b", "host-b:8181", SINCE, SINCE, 12_500, NodeInfo.State.GONE, false,
                             List.of("billing"), 4));
-            case "stats" -> List.of(new ServiceStats("my.target", 5, 4, 2, 1, 0.1, 0.1, 0.0));
+            case "stats" -> List.of(new ServiceStats("my.target", 5, 4, 2, 1, 0.1, 0.1, 0.0, null));
             case "statsSince" -> SINCE;
             default -> throw new UnsupportedOperationException(method.getName());
             });

@@ -14,7 +14,7 @@ class JaasLoginTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     /** No realm is configured here: every password is refused. */
-    private final JaasLogin jaas = new JaasLogin("karaf", "admin", new LoginThrottle(now::get));
+    private final JaasLogin jaas = new JaasLogin("karaf", "admin", "viewer", new LoginThrottle(now::get));
 
     @Test
     void requestsWithoutBasicCredentialsAreLeftToTheSession() {
