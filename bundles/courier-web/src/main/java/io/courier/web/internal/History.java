@@ -45,6 +45,8 @@ final class History {
     private final Map<String, Series> services = new HashMap<>();
     /** The totals of the last sample per node and service, to tell what happened since. */
     private Map<String, Totals> totals = Map.of();
+    /** When each node of the last sample started. */
+    private Map<String, Long> started = Map.of();
     private long lastAt;
 
     /**
@@ -59,15 +61,21 @@ final class History {
             List<TopicInfo> topics) {
         double seconds = lastAt == 0 ? 0 : (now - lastAt) / 1000.0;
         Map<String, Totals> newTotals = new HashMap<>();
+        Map<String, Long> newStarted = new HashMap<>();
         Map<String, double[]> values = new HashMap<>();
         double[] clusterValues = values.computeIfAbsent("", k -> empty());
         for (NodeStats n : stats) {
             double[] nodeValues = values.computeIfAbsent("node:" + n.node(), k -> empty());
+            long startedAt = n.since().toEpochMilli();
+            newStarted.put(n.node(), startedAt);
+            // A node seen first that started before the last sample: its totals are its past, not this sample's
+            boolean past = !started.containsKey(n.node()) && startedAt < lastAt;
+            boolean sameRun = Long.valueOf(startedAt).equals(started.get(n.node()));
             for (ServiceStats s : n.services()) {
-                Totals t = new Totals(n.since().toEpochMilli(), s.published(), s.delivered(), s.failed(), s.dead());
+                Totals t = new Totals(s.published(), s.delivered(), s.failed(), s.dead());
                 newTotals.put(n.node() + '\0' + s.service(), t);
-                if (seconds > 0) {
-                    long[] since = t.since(totals.get(n.node() + '\0' + s.service()), lastAt);
+                if (seconds > 0 && !past) {
+                    long[] since = t.since(sameRun ? totals.get(n.node() + '\0' + s.service()) : null);
                     double[] serviceValues = values.computeIfAbsent("service:" + s.service(), k -> empty());
                     for (int i = 0; i < RATES; i++) {
                         double rate = since[i] / seconds;
@@ -113,6 +121,7 @@ final class History {
             }
         }
         totals = newTotals;
+        started = newStarted;
         lastAt = now;
         at[next] = now;
         cluster.set(next, clusterValues);
@@ -202,15 +211,12 @@ final class History {
     }
 
     /** A node's totals for one service, as counted since its start. */
-    private record Totals(long startedAt, long published, long delivered, long failed, long dead) {
+    private record Totals(long published, long delivered, long failed, long dead) {
 
-        /**
-         * What was counted since the earlier totals: all of it if the node started since the last sample, nothing
-         * for a node seen first (the history's first look at it, not its activity), the difference otherwise.
-         */
-        long[] since(Totals earlier, long lastAt) {
-            if (earlier == null || earlier.startedAt != startedAt) {
-                return startedAt >= lastAt ? new long[] { published, delivered, failed, dead } : new long[RATES];
+        /** What was counted since the earlier totals of the same run of the node; all of it without them. */
+        long[] since(Totals earlier) {
+            if (earlier == null) {
+                return new long[] { published, delivered, failed, dead };
             }
             return new long[] { Math.max(0, published - earlier.published), Math.max(0, delivered - earlier.delivered),
                     Math.max(0, failed - earlier.failed), Math.max(0, dead - earlier.dead) };

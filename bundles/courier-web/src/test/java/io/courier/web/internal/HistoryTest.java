@@ -59,6 +59,15 @@ class HistoryTest {
     }
 
     @Test
+    void aServiceFirstCountedOnAKnownNodeCountsAllItsTotals() {
+        sample(0, stats("node-a", A_STARTED, "orders", 1, 1, 0, 0));
+        sample(5_000, new NodeStats("node-a", A_STARTED, List.of(
+                new ServiceStats("billing", 20, 0, 0, 0, 0, 0, 0, Latency.NONE),
+                new ServiceStats("orders", 1, 1, 0, 0, 0, 0, 0, Latency.NONE))));
+        assertEquals(Arrays.asList(null, 4.0), figure(history.of("billing").get("series"), "published"));
+    }
+
+    @Test
     void deadLettersLongAgoAreNotRecent() {
         sample(0, stats("node-a", A_STARTED, "orders", 1, 0, 1, 0));
         sample(5_000, stats("node-a", A_STARTED, "orders", 1, 0, 2, 1));
