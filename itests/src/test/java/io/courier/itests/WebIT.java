@@ -31,6 +31,7 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -56,6 +57,7 @@ public class WebIT {
     private static final String ADMIN = basic(KarafProcess.USER, KarafProcess.PASSWORD);
     private static final String RECORDER = "itest.recorder";
     private static final String FAILS_ONCE = "itest.fails.once";
+    private static final String SINK = "itest.sink";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = KarafProcess.TARGET.resolve("web-screenshots");
 
@@ -67,6 +69,7 @@ public class WebIT {
     public static void startKaraf() throws Exception {
         karaf = KarafProcess.withTestServices("web");
         karaf.addUser("watcher", "watcher", "viewer");
+        karaf.addUser("nobody", "nobody");
         karaf.start();
         base = karaf.httpUrl() + "/courier";
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -87,7 +90,7 @@ public class WebIT {
     }
 
     @Test
-    public void withoutAdminCredentialsNothingIsServed() throws Exception {
+    public void withoutCredentialsNothingIsServedAndAViewerMayLookButNotAct() throws Exception {
         for (String path : List.of("/api/services", "/api/topics", "/api/browse/" + RECORDER)) {
             HttpResponse<String> r = get(path, null);
             assertEquals(path, 401, r.statusCode());
@@ -100,19 +103,47 @@ public class WebIT {
         assertEquals("Wrong user name or password", error(wrong));
         assertFalse(wrong.headers().firstValue("WWW-Authenticate").isPresent());
 
-        HttpResponse<String> viewer = send(HttpRequest.newBuilder(uri("/api/publish/" + RECORDER))
-                .header("Authorization", basic("watcher", "watcher")).POST(BodyPublishers.ofString("{}")));
-        assertEquals(403, viewer.statusCode());
-        assertEquals("User 'watcher' does not have the admin role", error(viewer));
+        String viewer = basic("watcher", "watcher");
+        assertEquals(200, get("/api/services", viewer).statusCode());
+        assertEquals(200, get("/api/series", viewer).statusCode());
+        for (String action : List.of("/api/publish/", "/api/pause/", "/api/purge/")) {
+            HttpResponse<String> refused = send(HttpRequest.newBuilder(uri(action + RECORDER))
+                    .header("Authorization", viewer).POST(BodyPublishers.ofString("{}")));
+            assertEquals(action, 403, refused.statusCode());
+            assertEquals("User 'watcher' does not have the admin role", error(refused));
+        }
+        assertError(get("/api/services", basic("nobody", "nobody")), 403,
+                "User 'nobody' has neither the admin role nor the viewer role");
 
-        HttpResponse<String> page = get("/services", null);
-        assertEquals("pages send the browser to the login form", 302, page.statusCode());
-        assertTrue(page.headers().firstValue("Location").orElse("").contains("/courier/login"));
-        HttpResponse<String> viewerLogin = send(HttpRequest.newBuilder(uri("/login"))
+        HttpResponse<String> loginFirst = get("/services", null);
+        assertEquals("pages send the browser to the login form", 302, loginFirst.statusCode());
+        assertTrue(loginFirst.headers().firstValue("Location").orElse("").contains("/courier/login"));
+        HttpResponse<String> noRoleLogin = send(HttpRequest.newBuilder(uri("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(BodyPublishers.ofString("username=watcher&password=watcher")));
-        assertEquals(403, viewerLogin.statusCode());
-        assertTrue(viewerLogin.headers().allValues("Set-Cookie").isEmpty());
+                .POST(BodyPublishers.ofString("username=nobody&password=nobody")));
+        assertEquals(403, noRoleLogin.statusCode());
+        assertTrue(noRoleLogin.headers().allValues("Set-Cookie").isEmpty());
+
+        // a viewer's session: the pages without their actions; an action refused even with the session's token
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        assertEquals(302, browser.send(HttpRequest.newBuilder(uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("username=watcher&password=watcher")).build(), BodyHandlers.ofString())
+                .statusCode());
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(uri("/service?name=" + RECORDER)).build(),
+                BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body(), page.body().contains("id=\"service-rates\""));
+        assertFalse(page.body(), page.body().contains("Resume delivery") || page.body().contains("id=\"publish\""));
+        Matcher token = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\">").matcher(page.body());
+        assertTrue(page.body(), token.find());
+        HttpResponse<String> resume = browser.send(HttpRequest.newBuilder(uri("/resume"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("name=" + RECORDER + "&csrf=" + token.group(1))).build(),
+                BodyHandlers.ofString());
+        assertEquals(403, resume.statusCode());
+        assertTrue(resume.body(), resume.body().contains("User &#39;watcher&#39; does not have the admin role"));
+        assertTrue("still paused", subscription(RECORDER).get("paused").asBoolean());
     }
 
     @Test
@@ -235,12 +266,6 @@ public class WebIT {
 
     @Test
     public void aUserBrowsesAQueueOpensAMessageAndRetriesADeadLetterInTheBrowser() throws Exception {
-        Path chromium = Paths.get(System.getProperty("courier.chromium", "/usr/bin/chromium"));
-        Path chromedriver = Paths.get(System.getProperty("courier.chromedriver", "/usr/bin/chromedriver"));
-        assertTrue("No Chromium at " + chromium + " or no chromedriver at " + chromedriver + ": install Debian's"
-                + " packages with 'apt-get install -y chromium chromium-driver' (.ci/run does)",
-                Files.isExecutable(chromium) && Files.isExecutable(chromedriver));
-
         purge(RECORDER);
         List<String> queued = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -251,20 +276,18 @@ public class WebIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> get("/api/browse/" + FAILS_ONCE + "?dead=true", ADMIN).body().contains(dead));
 
-        Path profile = Files.createTempDirectory(KarafProcess.TARGET, "chromium-");
-        WebDriver driver = chrome(chromium, chromedriver, profile);
-        try {
+        try (Browser browser = new Browser()) {
+            WebDriver driver = browser.driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-            driver.get(base + "/services");
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(KarafProcess.USER);
-            driver.findElement(By.id("password")).sendKeys(KarafProcess.PASSWORD);
-            driver.findElement(By.id("login")).click();
+            logIn(driver, wait, "/services");
             WebElement services = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("services")));
             assertTrue(services.getText(), services.getText().contains(FAILS_ONCE));
             screenshot(driver, "services");
 
-            // the queue, two messages a page
+            // the service's page, then its queue, two messages a page
             driver.findElement(By.linkText(RECORDER)).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("facts")));
+            driver.findElement(By.linkText("3 pending")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("messages")));
             driver.get(base + "/browse?name=" + RECORDER + "&limit=2");
             assertEquals(List.of(queued.get(0), queued.get(1)), messageIds(driver));
@@ -279,10 +302,10 @@ public class WebIT {
             assertEquals("{\n  \"browser\" : 2\n}", data.getText());
             assertTrue(driver.findElement(By.id("deliveries")).getText().contains("pending"));
 
-            // the live depth chart polls the API
+            // the topics, their depths refreshed from the API
             driver.get(base + "/topics");
-            wait.until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("svg[data-spark='" + RECORDER + "'] polyline")));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("td[data-depth='" + RECORDER + "']"), "3"));
             screenshot(driver, "topics");
 
             // the dead letter: shown with its error, its data escaped; retried, it is delivered
@@ -314,7 +337,126 @@ public class WebIT {
             assertEquals("Deleted 3 pending messages of '" + RECORDER + "'",
                     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash"))).getText());
             assertEquals("No pending message here.", driver.findElement(By.id("empty")).getText());
+        }
+    }
+
+    @Test
+    public void anOperatorWatchesTheOverviewAndPausesPublishesAndInvokesOnAServicePage() throws Exception {
+        try (Browser browser = new Browser()) {
+            WebDriver driver = browser.driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            logIn(driver, wait, "/");
+
+            // the overview: its charts get points as messages are published; a new dead letter needs attention
+            for (int i = 0; i < 20; i++) {
+                post("/api/publish/" + SINK, "{\"overview\":" + i + "}");
+            }
+            assertEquals(201, post("/api/publish/" + FAILS_ONCE, "{\"attention\":true}").statusCode());
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertTrue("no published point above 0 in the overview's chart", ((Number) js
+                            .executeScript("const c = window.courier.charts['cluster-rates'];"
+                                    + " return c ? c.data[1].filter(v => v > 0).length : 0;")).intValue() > 0));
+            WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#attention li.dead-letters a[href*='" + FAILS_ONCE + "']")));
+            assertTrue(item.getText(), item.getText().startsWith("'" + FAILS_ONCE + "' has 1 dead letter"));
+            assertTrue(driver.findElement(By.id("attention")).getText().contains("Delivery to '" + RECORDER + "' is paused"));
+            screenshot(driver, "overview");
+
+            // pause: what is published waits in the store; resume: it is delivered
+            driver.get(base + "/service?name=" + SINK);
+            driver.findElement(By.xpath("//button[text()='Pause delivery']")).click();
+            assertEquals("Delivery to '" + SINK + "' paused",
+                    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash"))).getText());
+            assertTrue("paused in the store", subscription(SINK).get("paused").asBoolean());
+            long before = sinkDelivered();
+
+            WebElement publish = driver.findElement(By.id("publish"));
+            publish.findElement(By.name("data")).clear();
+            publish.findElement(By.name("data")).sendKeys("{\"from\":\"the form\"}");
+            publish.findElement(By.name("priority")).sendKeys("7");
+            publish.findElement(By.name("correlationId")).sendKeys("form-1");
+            publish.findElement(By.tagName("button")).click();
+            String id = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#publish .msg-id")))
+                    .getText();
+            JsonNode stored = JSON.readTree(get("/api/messages/" + id, ADMIN).body());
+            assertEquals("the form", stored.get("data").get("from").asText());
+            assertEquals(7, stored.get("priority").asInt());
+            assertEquals("form-1", stored.get("correlationId").asText());
+
+            // bad input: the API's error next to the form, nothing stored
+            for (String[] bad : new String[][] { { "{not json", "", "The request body is not valid JSON" },
+                    { "{}", "10", "priority must be a whole number from 1 to 9, not '10'" } }) {
+                publish.findElement(By.name("data")).clear();
+                publish.findElement(By.name("data")).sendKeys(bad[0]);
+                publish.findElement(By.name("priority")).clear();
+                publish.findElement(By.name("priority")).sendKeys(bad[1]);
+                publish.findElement(By.tagName("button")).click();
+                String expected = bad[2];
+                wait.withMessage(() -> "the form shows " + publish.findElement(By.className("result")).getText()
+                        + ", not " + expected).until(d -> publish.findElement(By.className("result")).getText()
+                                .startsWith(expected) && publish.findElement(By.className("result")).getAttribute("class")
+                                        .contains("error"));
+            }
+            assertEquals("only the good publish waits: " + get("/api/browse/" + SINK, ADMIN).body(), List.of(id),
+                    ids(JSON.readTree(get("/api/browse/" + SINK, ADMIN).body()).get("messages")));
+            Thread.sleep(1_500);
+            assertEquals("paused: nothing delivered", before, sinkDelivered());
+            screenshot(driver, "service");
+
+            driver.findElement(By.xpath("//button[text()='Resume delivery']")).click();
+            assertEquals("Delivery to '" + SINK + "' resumed",
+                    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash"))).getText());
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> get("/api/messages/" + id, ADMIN).statusCode() == 404);
+            assertEquals("the form's message reached the service", before + 1, sinkDelivered());
+
+            // invoke: the service's answer, or its error as the API gives it
+            WebElement invoke = driver.findElement(By.id("invoke"));
+            invoke.findElement(By.tagName("button")).click();
+            WebElement answer = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#invoke .response")));
+            assertEquals(before + 1, JSON.readTree(answer.getText()).get("delivered").asLong());
+
+            driver.get(base + "/service?name=" + FAILS_ONCE);
+            driver.findElement(By.cssSelector("#invoke textarea")).sendKeys("{\"x\":1}");
+            driver.findElement(By.cssSelector("#invoke button")).click();
+            WebElement failure = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#invoke .result.error")));
+            assertEquals(error(post("/api/invoke/" + FAILS_ONCE, "{\"x\":1}")), failure.getText());
         } finally {
+            post("/api/purge/" + FAILS_ONCE + "?dead=true", ""); // the dead letter of the overview
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Headless Chromium through the local chromedriver, with a profile of its own: nothing is downloaded. */
+    private static final class Browser implements AutoCloseable {
+
+        final Path profile;
+        final WebDriver driver;
+
+        Browser() throws IOException {
+            Path chromium = Paths.get(System.getProperty("courier.chromium", "/usr/bin/chromium"));
+            Path chromedriver = Paths.get(System.getProperty("courier.chromedriver", "/usr/bin/chromedriver"));
+            assertTrue("No Chromium at " + chromium + " or no chromedriver at " + chromedriver + ": install Debian's"
+                    + " packages with 'apt-get install -y chromium chromium-driver' (.ci/run does)",
+                    Files.isExecutable(chromium) && Files.isExecutable(chromedriver));
+            profile = Files.createTempDirectory(KarafProcess.TARGET, "chromium-");
+            System.setProperty("webdriver.chrome.driver", chromedriver.toString());
+            ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
+                    .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                            "--disable-quic", "--no-first-run", "--disable-background-networking",
+                            "--disable-component-update", "--disable-sync", "--window-size=1400,900",
+                            "--user-data-dir=" + profile);
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                    .usingAnyFreePort().withLogFile(KarafProcess.TARGET.resolve("chromedriver.log").toFile()).build();
+            driver = new ChromeDriver(service, options);
+        }
+
+        @Override
+        public void close() throws IOException {
             driver.quit();
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -322,19 +464,33 @@ public class WebIT {
         }
     }
 
-    // ---- helpers -------------------------------------------------------------------------------------------
+    private static void logIn(WebDriver driver, WebDriverWait wait, String path) {
+        driver.get(base + path);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(KarafProcess.USER);
+        driver.findElement(By.id("password")).sendKeys(KarafProcess.PASSWORD);
+        driver.findElement(By.id("login")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("username")));
+    }
 
-    /** Headless Chromium through the local chromedriver: nothing is downloaded. */
-    private static WebDriver chrome(Path chromium, Path chromedriver, Path profile) {
-        System.setProperty("webdriver.chrome.driver", chromedriver.toString());
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--window-size=1400,900",
-                        "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().withLogFile(KarafProcess.TARGET.resolve("chromedriver.log").toFile()).build();
-        return new ChromeDriver(service, options);
+    /** A service's own subscription, as the store has it. */
+    private static JsonNode subscription(String service) throws Exception {
+        for (JsonNode s : JSON.readTree(get("/api/services/" + service, ADMIN).body()).get("subscriptions")) {
+            if (s.get("topic").asText().equals(service)) {
+                return s;
+            }
+        }
+        throw new AssertionError("No subscription of " + service + " to its topic");
+    }
+
+    /** How many messages the sink took, as it answers when invoked. */
+    private static long sinkDelivered() throws Exception {
+        return JSON.readTree(post("/api/invoke/" + SINK, "").body()).get("delivered").asLong();
+    }
+
+    private static List<String> ids(JsonNode messages) {
+        List<String> ids = new ArrayList<>();
+        messages.forEach(m -> ids.add(m.get("msgId").asText()));
+        return ids;
     }
 
     private static List<String> messageIds(WebDriver driver) {
@@ -342,7 +498,9 @@ public class WebIT {
                 .map(WebElement::getText).toList();
     }
 
+    /** A screenshot of the page from its top, under target/web-screenshots (the README's are copies). */
     private static void screenshot(WebDriver driver, String name) throws IOException {
+        ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
         Files.createDirectories(SCREENSHOTS);
         File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -179,7 +179,7 @@ final class Pages {
         }
         h.raw("</tbody></table>");
         if (csrf != null) {
-            h.raw("<div class=\"forms\"><form class=\"call\" id=\"publish\" data-call=\"publish\" data-api=\"")
+            h.raw("<div class=\"forms\"><form class=\"call\" id=\"publish\" novalidate data-call=\"publish\" data-api=\"")
                     .text(BASE + "/api/publish/" + name).raw("\"><h2>Publish a message</h2>")
                     .raw("<label>Data (JSON)<textarea name=\"data\" rows=\"5\" required>{}</textarea></label>")
                     .raw("<label>Priority <input name=\"priority\" data-param=\"priority\" type=\"number\" min=\"1\"")
@@ -189,7 +189,7 @@ final class Pages {
                     .raw(" min=\"1\" placeholder=\"never\"></label>")
                     .raw("<button type=\"submit\">Publish</button><div class=\"result\" aria-live=\"polite\"></div></form>");
             if (!d.shared()) {
-                h.raw("<form class=\"call\" id=\"invoke\" data-call=\"invoke\" data-api=\"")
+                h.raw("<form class=\"call\" id=\"invoke\" novalidate data-call=\"invoke\" data-api=\"")
                         .text(BASE + "/api/invoke/" + name).raw("\"><h2>Invoke</h2>")
                         .raw("<label>Payload (JSON, may be empty)<textarea name=\"payload\" rows=\"5\"></textarea></label>")
                         .raw("<label>Timeout (ms) <input name=\"timeout\" data-param=\"timeout\" type=\"number\" min=\"1\"")
