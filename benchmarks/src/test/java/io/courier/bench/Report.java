@@ -75,6 +75,11 @@ public final class Report {
         WHAT.put("courier.heap", "Courier: heap used after GC");
         WHAT.put("courier.restart", "Courier: restart of core and pub/sub with the backlog stored");
         WHAT.put("courier.topics", "Courier: the topics view (every topic's depth), per call, with the backlog stored");
+        WHAT.put("courier.web.knownServices", "Courier: services known to the store when the dashboard is timed (those"
+                + " of the services scenario, unregistered, among them)");
+        WHAT.put("courier.web", "Courier: the dashboard's page load over HTTP, logged in: the page and the API calls its"
+                + " script makes at once (overview: series and needs attention; a service: its series), with the"
+                + " backlog stored and those services known");
         WHAT.put("queue.e2e", "JDBC: a queue table, 8 publishers inserting and committing a row each, 2 consumers"
                 + " claiming 100 at a time with a lease (UPDATE ... FOR UPDATE SKIP LOCKED RETURNING, pgmq's read) and"
                 + " deleting them once consumed: at least once, insert to claim");
