@@ -442,7 +442,8 @@ public class CourierBenchIT {
         // the dashboard with the backlog stored and every service of the services scenario known
         WebPages web = new WebPages();
         String level = label((int) stored);
-        Bench.record(figure("web.knownServices"), "services", withAdmin(admin -> (double) admin.services().size()));
+        int known = withAdmin(admin -> admin.services().size());
+        Bench.record(figure("web.knownServices"), "services", known);
         Bench.record(figure("web.overview.backlog" + level), "ms", web.overviewMs(5));
         Bench.record(figure("web.services.backlog" + level), "ms", web.servicesMs(5));
         Bench.record(figure("web.service.backlog" + level), "ms", web.serviceMs(5, BACKLOG));

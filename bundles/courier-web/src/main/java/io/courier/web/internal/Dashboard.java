@@ -46,7 +46,12 @@ final class Dashboard {
 
     /** {@code GET /courier/api/series/{name}}: a service's or a shared topic's charts. */
     Map<String, Object> series(String name) {
-        details(name);
+        name(name);
+        boolean known = name.startsWith("/") ? admin.topics().stream().anyMatch(t -> t.name().equals(name))
+                : admin.services().stream().anyMatch(s -> s.name().equals(name));
+        if (!known) {
+            throw WebException.notFound(unknown(name));
+        }
         return history.of(name);
     }
 
