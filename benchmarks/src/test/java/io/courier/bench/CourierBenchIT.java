@@ -423,6 +423,7 @@ public class CourierBenchIT {
     // ---- 5 and 6. backlog: cost growth, restart, drain, heap -------------------------------------------
 
     void backlog() throws Exception {
+        registerSink(); // the other service, measured end to end beside the backlog
         Sink waiting = new Sink();
         // known to Courier, then stopped: its messages wait on disk
         unregister(register(BACKLOG, waiting));
