@@ -13,8 +13,29 @@
   };
   const LABELS = { deadLettered: 'dead-lettered', inFlight: 'in flight', dead: 'dead letters' };
 
+  // Once the session has ended (logged out elsewhere, timed out, the server restarted), the page says so and stops
+  // refreshing instead of showing figures that no longer move.
+  let loggedOut = false;
+  function sessionEnded() {
+    if (loggedOut) {
+      return;
+    }
+    loggedOut = true;
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.id = 'logged-out';
+    const a = document.createElement('a');
+    a.href = '/courier/login?next=' + encodeURIComponent(location.pathname + location.search);
+    a.textContent = 'Log in again';
+    p.append('Your session has ended: the figures on this page no longer refresh. ', a);
+    document.querySelector('main').prepend(p);
+  }
+
   async function getJson(url) {
     const response = await fetch(url, { credentials: 'same-origin' });
+    if (response.status === 401) {
+      sessionEnded();
+    }
     if (!response.ok) {
       throw new Error(url + ': ' + response.status);
     }
@@ -117,7 +138,9 @@
     if (depths.length > 0) {
       await refreshDepths();
     }
-    setTimeout(refresh, EVERY_MS);
+    if (!loggedOut) {
+      setTimeout(refresh, EVERY_MS);
+    }
   }
   if (chartGroups.length > 0 || attention || depths.length > 0) {
     refresh();
@@ -143,6 +166,9 @@
         headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
         body: form.querySelector('textarea').value,
       });
+      if (response.status === 401) {
+        sessionEnded();
+      }
       const text = await response.text();
       let json = null;
       try {

@@ -70,6 +70,7 @@ public class WebIT {
         karaf = KarafProcess.withTestServices("web");
         karaf.addUser("watcher", "watcher", "viewer");
         karaf.addUser("nobody", "nobody");
+        karaf.environment("COURIER_NODE", "node-a"); // the screenshots' node name, not this machine's
         karaf.start();
         base = karaf.httpUrl() + "/courier";
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -106,7 +107,8 @@ public class WebIT {
         String viewer = basic("watcher", "watcher");
         assertEquals(200, get("/api/services", viewer).statusCode());
         assertEquals(200, get("/api/series", viewer).statusCode());
-        for (String action : List.of("/api/publish/", "/api/pause/", "/api/purge/")) {
+        for (String action : List.of("/api/publish/", "/api/invoke/", "/api/pause/", "/api/resume/", "/api/purge/",
+                "/api/retry-dead/")) {
             HttpResponse<String> refused = send(HttpRequest.newBuilder(uri(action + RECORDER))
                     .header("Authorization", viewer).POST(BodyPublishers.ofString("{}")));
             assertEquals(action, 403, refused.statusCode());
@@ -349,8 +351,19 @@ public class WebIT {
 
             // the overview: its charts get points as messages are published; a new dead letter needs attention
             for (int i = 0; i < 20; i++) {
-                post("/api/publish/" + SINK, "{\"overview\":" + i + "}");
+                assertEquals(201, post("/api/publish/" + SINK, "{\"overview\":" + i + "}").statusCode());
             }
+            // the sink's own series: its rates over the samples' times add up to the 20 published to it
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                JsonNode series = JSON.readTree(get("/api/series/" + SINK, ADMIN).body());
+                assertEquals(series.toString(), 20.0, integral(series, "published"), 0.5);
+                assertEquals(series.toString(), 20.0, integral(series, "delivered"), 0.5);
+            });
+            JsonNode latency = JSON.readTree(get("/api/services/" + SINK, ADMIN).body()).get("latency");
+            assertEquals(latency.toString(), 20, latency.get("cluster").get("count").asLong());
+            assertTrue(latency.toString(), latency.get("cluster").get("p50Ms").asLong() >= 1
+                    && latency.get("cluster").get("p99Ms").asLong() >= latency.get("cluster").get("p50Ms").asLong());
+            assertEquals(latency.toString(), 20, latency.get("nodes").get("node-a").get("count").asLong());
             assertEquals(201, post("/api/publish/" + FAILS_ONCE, "{\"attention\":true}").statusCode());
             JavascriptExecutor js = (JavascriptExecutor) driver;
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -365,6 +378,12 @@ public class WebIT {
 
             // pause: what is published waits in the store; resume: it is delivered
             driver.get(base + "/service?name=" + SINK);
+            WebElement latencyRow = driver.findElement(By.xpath("//table[@id='latency']//tr[td[1]='all nodes']"));
+            assertTrue(latencyRow.getText(), latencyRow.getText().matches("all nodes \\d+ (≤ \\d+ ms|-) (≤ \\d+ ms|-)"));
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertTrue("no point above 0 in the service's chart", ((Number) js
+                            .executeScript("const c = window.courier.charts['service-rates'];"
+                                    + " return c ? c.data[1].filter(v => v > 0).length : 0;")).intValue() > 0));
             driver.findElement(By.xpath("//button[text()='Pause delivery']")).click();
             assertEquals("Delivery to '" + SINK + "' paused",
                     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash"))).getText());
@@ -485,6 +504,19 @@ public class WebIT {
     /** How many messages the sink took, as it answers when invoked. */
     private static long sinkDelivered() throws Exception {
         return JSON.readTree(post("/api/invoke/" + SINK, "").body()).get("delivered").asLong();
+    }
+
+    /** A figure's rates over the samples' times: how many in all. */
+    private static double integral(JsonNode series, String figure) {
+        JsonNode at = series.get("at");
+        JsonNode rates = series.get("series").get(figure);
+        double sum = 0;
+        for (int i = 1; i < at.size(); i++) {
+            if (!rates.get(i).isNull()) {
+                sum += rates.get(i).asDouble() * (at.get(i).asLong() - at.get(i - 1).asLong()) / 1000.0;
+            }
+        }
+        return sum;
     }
 
     private static List<String> ids(JsonNode messages) {

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How long a service's messages took from their publish to the end of their {@code handle}, over the last minute:
- * a histogram of fixed buckets, each about 20% wider than the one before ({@link #upperBoundMs}). Histograms of
- * several nodes add up ({@link #plus}); a percentile is the upper bound of the bucket it falls in, so it overstates
- * by up to a fifth and never understates.
+ * How long a service's messages took from their publish to the end of their {@code handle}, over the last minute
+ * (kept in slots of 10 seconds: the current one and the five before, so 50 to 60 seconds): a histogram of fixed
+ * buckets ({@link #upperBoundMs}): 1 to 8 ms, then 10, 12, 14, 17 and on, each about 20% wider than the one before,
+ * up to an hour, and a last one for anything longer. Histograms of several nodes add up ({@link #plus}); a
+ * percentile is the upper bound of the bucket it falls in, so it overstates by up to a fifth and never understates.
  *
  * @param counts how many deliveries fell in each bucket, from the first; trailing empty buckets left out
  */
@@ -17,6 +18,9 @@ public record Latency(List<Long> counts) {
 
     /** No delivery. */
     public static final Latency NONE = new Latency(List.of());
+
+    /** What {@link #percentileMs} answers when the share is reached only past an hour. */
+    public static final long OVER_AN_HOUR = Long.MAX_VALUE;
 
     public Latency {
         counts = counts == null ? List.of() : trimmed(counts);
@@ -54,7 +58,7 @@ public record Latency(List<Long> counts) {
 
     /**
      * The time within which a share of the deliveries ended, such as 0.99 for p99: the upper bound of the bucket
-     * where that share is reached; -1 without deliveries.
+     * where that share is reached; -1 without deliveries, {@link #OVER_AN_HOUR} past an hour.
      */
     public long percentileMs(double share) {
         long total = count();
@@ -70,6 +74,14 @@ public record Latency(List<Long> counts) {
             }
         }
         return BOUNDS[counts.size() - 1];
+    }
+
+    /**
+     * A percentile as the shell and the dashboard show it, in milliseconds: {@code -} without deliveries, {@code > 1 h}
+     * past an hour, the number otherwise.
+     */
+    public static String format(long percentileMs) {
+        return percentileMs < 0 ? "-" : percentileMs == OVER_AN_HOUR ? "> 1 h" : String.valueOf(percentileMs);
     }
 
     /** The deliveries of both, as one histogram. */
@@ -90,7 +102,7 @@ public record Latency(List<Long> counts) {
         return List.copyOf(counts.subList(0, end));
     }
 
-    /** 1, 2, ... 10 ms, then about 20% wider each, up to an hour; the last bucket is everything above. */
+    /** 1 to 8 ms, then about 20% wider each, up to an hour; the last bucket is everything above. */
     private static long[] bounds() {
         List<Long> bounds = new ArrayList<>();
         long b = 1;

@@ -13,6 +13,13 @@ public record ServiceStats(String service, long published, long delivered, long 
         latency = latency == null ? Latency.NONE : latency;
     }
 
+    /** Figures without latency, as an earlier build made them. */
+    public ServiceStats(String service, long published, long delivered, long failed, long dead,
+            double publishedPerSecond, double deliveredPerSecond, double failedPerSecond) {
+        this(service, published, delivered, failed, dead, publishedPerSecond, deliveredPerSecond, failedPerSecond,
+                Latency.NONE);
+    }
+
     /** The figures of the same service on two nodes, added up. */
     public ServiceStats plus(ServiceStats other) {
         if (!service.equals(other.service)) {

@@ -19,7 +19,7 @@ class LatencyTest {
         for (long ms : new long[] { 3, 10, 11, 99, 1000, 59_999, 3_600_000 }) {
             int b = Latency.bucket(ms);
             assertTrue(Latency.upperBoundMs(b) >= ms && Latency.upperBoundMs(b - 1) < ms, ms + " in bucket " + b);
-            assertTrue(Latency.upperBoundMs(b) <= Math.max(ms + 1, ms * 1.25), ms + ": bucket too wide");
+            assertTrue(Latency.upperBoundMs(b) <= Math.max(ms + 1, ms * 1.2), ms + ": bucket too wide");
         }
         assertEquals(Latency.buckets() - 1, Latency.bucket(3_600_001));
         assertEquals(Long.MAX_VALUE, Latency.upperBoundMs(Latency.bucket(Long.MAX_VALUE)));
@@ -36,7 +36,26 @@ class LatencyTest {
         assertEquals(5, l.percentileMs(0.98));
         assertEquals(Latency.upperBoundMs(Latency.bucket(200)), l.percentileMs(0.99));
         assertEquals(-1, Latency.NONE.percentileMs(0.5));
+        assertEquals("-", Latency.format(Latency.NONE.percentileMs(0.5)));
+        assertEquals("5", Latency.format(l.percentileMs(0.5)));
         assertEquals(Latency.bucket(200) + 1, l.counts().size(), "trailing empty buckets are left out");
+    }
+
+    @Test
+    void everyTimeUpToAnHourIsAtMostAFifthBelowItsBound() {
+        for (long ms = 2; ms <= 3_600_000; ms += ms < 1000 ? 1 : 997) {
+            long bound = Latency.upperBoundMs(Latency.bucket(ms));
+            assertTrue(bound >= ms && bound <= Math.max(ms + 1, ms * 1.2), ms + " ms in a bucket up to " + bound);
+        }
+    }
+
+    @Test
+    void pastAnHourIsSaidSoNotAsANumber() {
+        List<Long> counts = new ArrayList<>(Collections.nCopies(Latency.buckets(), 0L));
+        counts.set(Latency.bucket(7_200_000), 1L);
+        Latency l = new Latency(counts);
+        assertEquals(Latency.OVER_AN_HOUR, l.percentileMs(0.5));
+        assertEquals("> 1 h", Latency.format(l.percentileMs(0.5)));
     }
 
     @Test

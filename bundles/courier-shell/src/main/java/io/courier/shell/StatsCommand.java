@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.Row;
 import org.apache.karaf.shell.support.table.ShellTable;
 
+import io.courier.pubsub.Latency;
 import io.courier.pubsub.NodeStats;
 import io.courier.pubsub.PubSubAdmin;
 import io.courier.pubsub.ServiceStats;
@@ -77,12 +78,8 @@ public class StatsCommand extends TableCommand {
 
     private static void add(Row row, ServiceStats s) {
         row.addContent(s.service(), s.published(), s.delivered(), s.failed(), s.dead(), rate(s.publishedPerSecond()),
-                rate(s.deliveredPerSecond()), rate(s.failedPerSecond()), ms(s.latency().percentileMs(0.5)),
-                ms(s.latency().percentileMs(0.99)));
-    }
-
-    private static String ms(long ms) {
-        return ms < 0 ? "-" : String.valueOf(ms);
+                rate(s.deliveredPerSecond()), rate(s.failedPerSecond()), Latency.format(s.latency().percentileMs(0.5)),
+                Latency.format(s.latency().percentileMs(0.99)));
     }
 
     private static String rate(double perSecond) {

@@ -228,7 +228,7 @@ final class AdminView implements PubSubAdmin {
         List<NodeStats> list = new ArrayList<>();
         for (NodeRow n : store.nodes()) {
             if (self.holds(n)) {
-                list.add(new NodeStats(n.name(), metrics.since(), metrics.stats(now)));
+                list.add(new NodeStats(n.name(), metrics.since(), metrics.stats(now), Instant.ofEpochMilli(now)));
             } else if (n.liveWithin(self.leaseMs()) && n.stats() != null) {
                 try {
                     list.add(Metrics.read(n.name(), n.stats()));

@@ -65,17 +65,18 @@ final class Metrics {
 
     /** These figures as the heartbeat writes them for the other nodes to read ({@link #read}): JSON. */
     String snapshot(long nowMs) {
-        return Json.write(new Snapshot(since.toEpochMilli(), stats(nowMs)));
+        return Json.write(new Snapshot(since.toEpochMilli(), stats(nowMs), nowMs));
     }
 
     /** The figures a node's heartbeat wrote ({@link #snapshot}). */
     static NodeStats read(String node, String snapshot) {
         Snapshot s = Json.read(snapshot, Snapshot.class);
-        return new NodeStats(node, Instant.ofEpochMilli(s.since()), s.services() == null ? List.of() : s.services());
+        return new NodeStats(node, Instant.ofEpochMilli(s.since()), s.services() == null ? List.of() : s.services(),
+                s.at() == null ? null : Instant.ofEpochMilli(s.at()));
     }
 
-    /** The stored form of a node's figures. */
-    record Snapshot(long since, List<ServiceStats> services) {
+    /** The stored form of a node's figures; {@code at} null from an earlier build. */
+    record Snapshot(long since, List<ServiceStats> services, Long at) {
     }
 
     private Counters counters(String service) {

@@ -77,7 +77,7 @@ class MetricsTest {
 
         NodeStats read = Metrics.read("node-a", m.snapshot(now));
 
-        assertEquals(new NodeStats("node-a", Instant.ofEpochMilli(T0), m.stats(now)), read);
+        assertEquals(new NodeStats("node-a", Instant.ofEpochMilli(T0), m.stats(now), Instant.ofEpochMilli(now)), read);
         assertEquals(1, read.services().get(1).latency().count());
     }
 

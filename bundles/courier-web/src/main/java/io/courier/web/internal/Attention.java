@@ -2,6 +2,8 @@ package io.courier.web.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -55,13 +57,15 @@ record Attention(String kind, String subject, String text, String href) {
         }
         Set<String> paused = services.stream().filter(ServiceInfo::paused).map(ServiceInfo::name)
                 .collect(Collectors.toSet());
-        for (SubscriptionInfo sub : subscriptions) {
-            if (sub.paused() && !paused.contains(sub.subscriber())) {
-                String name = sub.topic().startsWith("/") ? sub.topic() : sub.subscriber();
-                list.add(new Attention("paused", name, "Delivery of '" + sub.topic() + "' to '" + sub.subscriber()
-                        + "' is paused (" + sub.depth() + " waiting)", Pages.service(name)));
-            }
-        }
+        Map<String, List<SubscriptionInfo>> pausedByTopic = subscriptions.stream()
+                .filter(sub -> sub.paused() && !paused.contains(sub.subscriber()))
+                .collect(Collectors.groupingBy(SubscriptionInfo::topic, TreeMap::new, Collectors.toList()));
+        pausedByTopic.forEach((topic, subs) -> {
+            String name = topic.startsWith("/") ? topic : subs.get(0).subscriber();
+            list.add(new Attention("paused", name, "Delivery of '" + topic + "' to " + subs.stream()
+                    .map(sub -> "'" + sub.subscriber() + "'").collect(Collectors.joining(", ")) + " is paused ("
+                    + subs.stream().mapToLong(SubscriptionInfo::depth).sum() + " waiting)", Pages.service(name)));
+        });
         for (NodeInfo n : nodes) {
             if (n.state() == NodeInfo.State.GONE) {
                 list.add(new Attention("node-gone", n.name(), "Node '" + n.name() + "' is gone: no heartbeat since "

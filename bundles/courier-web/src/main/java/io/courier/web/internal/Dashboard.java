@@ -39,6 +39,11 @@ final class Dashboard {
                 admin.topics());
     }
 
+    /** A sample that could not be taken: a gap in the charts. */
+    void gap() {
+        history.gap(System.currentTimeMillis());
+    }
+
     /** {@code GET /courier/api/series}: the cluster's and the nodes' charts. */
     Map<String, Object> series() {
         return history.overview();
@@ -47,8 +52,9 @@ final class Dashboard {
     /** {@code GET /courier/api/series/{name}}: a service's or a shared topic's charts. */
     Map<String, Object> series(String name) {
         name(name);
-        boolean known = name.startsWith("/") ? admin.topics().stream().anyMatch(t -> t.name().equals(name))
-                : admin.services().stream().anyMatch(s -> s.name().equals(name));
+        boolean known = history.has(name) || (name.startsWith("/")
+                ? admin.topics().stream().anyMatch(t -> t.name().equals(name))
+                : admin.services().stream().anyMatch(s -> s.name().equals(name)));
         if (!known) {
             throw WebException.notFound(unknown(name));
         }

@@ -43,11 +43,8 @@ final class History {
     private final Series cluster = new Series();
     private final Map<String, Series> nodes = new TreeMap<>();
     private final Map<String, Series> services = new HashMap<>();
-    /** The totals of the last sample per node and service, to tell what happened since. */
-    private Map<String, Totals> totals = Map.of();
-    /** When each node of the last sample started. */
-    private Map<String, Long> started = Map.of();
-    private long lastAt;
+    /** Each node's figures of the last sample, to tell what it did since. */
+    private Map<String, NodeSample> lastNodes = Map.of();
 
     /**
      * Takes a sample.
@@ -59,37 +56,26 @@ final class History {
      */
     synchronized void sample(long now, List<NodeStats> stats, List<NodeInfo> live, List<ServiceInfo> queues,
             List<TopicInfo> topics) {
-        double seconds = lastAt == 0 ? 0 : (now - lastAt) / 1000.0;
-        Map<String, Totals> newTotals = new HashMap<>();
-        Map<String, Long> newStarted = new HashMap<>();
+        Map<String, NodeSample> samples = new HashMap<>();
         Map<String, double[]> values = new HashMap<>();
         double[] clusterValues = values.computeIfAbsent("", k -> empty());
         for (NodeStats n : stats) {
+            NodeSample sample = NodeSample.of(n, now, lastNodes.get(n.node()));
+            samples.put(n.node(), sample);
             double[] nodeValues = values.computeIfAbsent("node:" + n.node(), k -> empty());
-            long startedAt = n.since().toEpochMilli();
-            newStarted.put(n.node(), startedAt);
-            // A node seen first that started before the last sample: its totals are its past, not this sample's
-            boolean past = !started.containsKey(n.node()) && startedAt < lastAt;
-            boolean sameRun = Long.valueOf(startedAt).equals(started.get(n.node()));
-            for (ServiceStats s : n.services()) {
-                Totals t = new Totals(s.published(), s.delivered(), s.failed(), s.dead());
-                newTotals.put(n.node() + '\0' + s.service(), t);
-                if (seconds > 0 && !past) {
-                    long[] since = t.since(sameRun ? totals.get(n.node() + '\0' + s.service()) : null);
-                    double[] serviceValues = values.computeIfAbsent("service:" + s.service(), k -> empty());
-                    for (int i = 0; i < RATES; i++) {
-                        double rate = since[i] / seconds;
-                        clusterValues[i] = plus(clusterValues[i], rate);
-                        nodeValues[i] = plus(nodeValues[i], rate);
-                        serviceValues[i] = plus(serviceValues[i], rate);
-                    }
-                }
+            if (sample.rates() == null) {
+                continue; // first seen: what it did before is not this sample's
             }
-            if (seconds > 0) {
-                for (int i = 0; i < RATES; i++) { // a node that did nothing: zero, not missing
-                    nodeValues[i] = plus(nodeValues[i], 0);
-                    clusterValues[i] = plus(clusterValues[i], 0);
+            sample.rates().forEach((service, rates) -> {
+                double[] serviceValues = values.computeIfAbsent("service:" + service, k -> empty());
+                for (int i = 0; i < RATES; i++) {
+                    serviceValues[i] = plus(serviceValues[i], rates[i]);
+                    nodeValues[i] = plus(nodeValues[i], rates[i]);
                 }
+            });
+            for (int i = 0; i < RATES; i++) { // a node that did nothing: zero, not missing
+                nodeValues[i] = plus(nodeValues[i], 0);
+                clusterValues[i] = plus(clusterValues[i], nodeValues[i]);
             }
         }
         for (NodeInfo n : live) {
@@ -99,12 +85,11 @@ final class History {
         }
         clusterValues[DEPTH] = 0;
         clusterValues[DEAD] = 0;
+        boolean ratesKnown = !Double.isNaN(clusterValues[0]);
         for (ServiceInfo s : queues) {
             double[] serviceValues = values.computeIfAbsent("service:" + s.name(), k -> empty());
-            if (seconds > 0) {
-                for (int i = 0; i < RATES; i++) {
-                    serviceValues[i] = plus(serviceValues[i], 0);
-                }
+            for (int i = 0; i < RATES && ratesKnown; i++) { // a service no node counted: zero
+                serviceValues[i] = plus(serviceValues[i], 0);
             }
             serviceValues[DEPTH] = s.depth();
             serviceValues[IN_FLIGHT] = s.inFlight();
@@ -120,9 +105,20 @@ final class History {
                 topicValues[DEAD] = t.dead();
             }
         }
-        totals = newTotals;
-        started = newStarted;
-        lastAt = now;
+        lastNodes = samples;
+        add(now, clusterValues, values);
+    }
+
+    /**
+     * A sample that could not be taken (the store out of reach): a gap in every chart, and the rates after it start
+     * afresh.
+     */
+    synchronized void gap(long now) {
+        lastNodes = Map.of();
+        add(now, empty(), Map.of());
+    }
+
+    private void add(long now, double[] clusterValues, Map<String, double[]> values) {
         at[next] = now;
         cluster.set(next, clusterValues);
         write(nodes, "node:", values);
@@ -148,6 +144,11 @@ final class History {
         return result;
     }
 
+    /** Whether a service or shared topic has a series. */
+    synchronized boolean has(String name) {
+        return services.containsKey(name);
+    }
+
     /** Whether messages of a service became dead letters within the last milliseconds given. */
     synchronized boolean deadLettered(String service, long withinMs) {
         Series s = services.get(service);
@@ -156,7 +157,7 @@ final class History {
         }
         for (int k = 0; k < count; k++) {
             int slot = (next - 1 - k + POINTS) % POINTS;
-            if (at[slot] < lastAt - withinMs) {
+            if (at[slot] < at[(next - 1 + POINTS) % POINTS] - withinMs) {
                 break;
             }
             if (s.values[RATES - 1][slot] > 0) {
@@ -210,16 +211,46 @@ final class History {
         return Double.isNaN(sum) ? value : sum + value;
     }
 
-    /** A node's totals for one service, as counted since its start. */
-    private record Totals(long published, long delivered, long failed, long dead) {
+    /**
+     * A node's figures as a sample found them: when the node took them (its own clock; the sampler's for an earlier
+     * build, which does not say), when it started, its totals per service, and the rates per service they give.
+     *
+     * @param rates per service, published, delivered, failed and dead-lettered per second over the time between
+     *              the node's two last figures; null when not known (the node seen for the first time)
+     */
+    private record NodeSample(long at, long startedAt, Map<String, long[]> totals, Map<String, double[]> rates) {
 
-        /** What was counted since the earlier totals of the same run of the node; all of it without them. */
-        long[] since(Totals earlier) {
-            if (earlier == null) {
-                return new long[] { published, delivered, failed, dead };
+        static NodeSample of(NodeStats n, long now, NodeSample earlier) {
+            long at = n.at() == null ? now : n.at().toEpochMilli();
+            long startedAt = n.since().toEpochMilli();
+            Map<String, long[]> totals = new HashMap<>();
+            for (ServiceStats s : n.services()) {
+                totals.put(s.service(), new long[] { s.published(), s.delivered(), s.failed(), s.dead() });
             }
-            return new long[] { Math.max(0, published - earlier.published), Math.max(0, delivered - earlier.delivered),
-                    Math.max(0, failed - earlier.failed), Math.max(0, dead - earlier.dead) };
+            Map<String, double[]> rates;
+            if (earlier != null && earlier.startedAt == startedAt) {
+                rates = at == earlier.at ? earlier.rates // no newer figures: the last rates go on
+                        : rates(totals, earlier.totals, at - earlier.at);
+            } else if (earlier != null || at - startedAt <= EVERY_MS) {
+                rates = rates(totals, Map.of(), at - startedAt); // started since the last sample: all of it is new
+            } else {
+                rates = null;
+            }
+            return new NodeSample(at, startedAt, totals, rates);
+        }
+
+        private static Map<String, double[]> rates(Map<String, long[]> totals, Map<String, long[]> earlier, long ms) {
+            double seconds = Math.max(1, ms) / 1000.0;
+            Map<String, double[]> rates = new HashMap<>();
+            totals.forEach((service, t) -> {
+                long[] before = earlier.getOrDefault(service, new long[RATES]);
+                double[] r = new double[RATES];
+                for (int i = 0; i < RATES; i++) {
+                    r[i] = Math.max(0, t[i] - before[i]) / seconds;
+                }
+                rates.put(service, r);
+            });
+            return rates;
         }
     }
 

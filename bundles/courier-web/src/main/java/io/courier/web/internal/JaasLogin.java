@@ -53,6 +53,11 @@ final class JaasLogin {
                 : " nor the " + viewerRole + " role");
     }
 
+    /** The roles that may use the dashboard, in words: {@code the admin or viewer role}. */
+    String roles() {
+        return "the " + role + (viewerRole.isEmpty() ? "" : " or " + viewerRole) + " role";
+    }
+
     /**
      * The user, if the realm accepts the password; empty otherwise.
      *

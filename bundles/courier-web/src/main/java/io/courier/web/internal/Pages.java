@@ -6,6 +6,7 @@ import static io.courier.web.internal.Html.time;
 import java.util.List;
 
 import io.courier.core.Json;
+import io.courier.pubsub.Latency;
 import io.courier.pubsub.MessageDetails;
 import io.courier.pubsub.NodeInfo;
 import io.courier.pubsub.QueuedMessage;
@@ -151,7 +152,7 @@ final class Pages {
             h.raw("<figure><figcaption>Messages per second, all nodes</figcaption>")
                     .raw("<div class=\"chart\" id=\"service-rates\" data-kind=\"rates\" data-of=\"series\"></div></figure>");
         }
-        h.raw("<figure><figcaption>Queued</figcaption>")
+        h.raw("<figure><figcaption>Queued (in flight: on this node)</figcaption>")
                 .raw("<div class=\"chart\" id=\"service-queue\" data-kind=\"queue\" data-of=\"series\"></div></figure>")
                 .raw("</div>");
         if (!d.shared()) {
@@ -203,8 +204,12 @@ final class Pages {
 
     private static void latencyRow(Html h, String on, Dashboard.LatencyFigures l) {
         h.raw("<tr>").tag("td", on).tag("td class=\"num\"", l.count())
-                .tag("td class=\"num\"", l.count() == 0 ? "-" : "≤ " + l.p50Ms() + " ms")
-                .tag("td class=\"num\"", l.count() == 0 ? "-" : "≤ " + l.p99Ms() + " ms").raw("</tr>");
+                .tag("td class=\"num\"", ms(l.p50Ms())).tag("td class=\"num\"", ms(l.p99Ms())).raw("</tr>");
+    }
+
+    private static String ms(long percentileMs) {
+        String ms = Latency.format(percentileMs);
+        return ms.equals("-") || ms.startsWith(">") ? ms : "≤ " + ms + " ms";
     }
 
     Html services() {
@@ -236,7 +241,7 @@ final class Pages {
             h.raw("</td>").tag("td", time(t.lastMsgAt())).tag("td class=\"preview\"", t.lastPreview().orElse("-"))
                     .raw("</tr>");
         }
-        return h.raw("</tbody></table><p class=\"hint\">Depths refresh every 2 seconds.</p>");
+        return h.raw("</tbody></table><p class=\"hint\">Depths refresh every 5 seconds.</p>");
     }
 
     Html browse(String name, boolean dead, Paging page, String csrf) {

@@ -67,6 +67,8 @@ public class Web extends HttpServlet {
     private static final String USER = "courier.user";
     private static final String CSRF = "courier.csrf";
     private static final String FLASH = "courier.flash";
+    /** When the user last did something: a page or a form, not a page's own polling. */
+    private static final String ACTIVE = "courier.active";
     private static final Map<String, String> STATIC = Map.of("/static/courier.css", "text/css;charset=utf-8",
             "/static/courier.js", "text/javascript;charset=utf-8",
             "/static/uplot/uPlot.iife.min.js", "text/javascript;charset=utf-8",
@@ -96,8 +98,11 @@ public class Web extends HttpServlet {
     }
 
     @Deactivate
-    void deactivate() {
-        sampler.shutdownNow();
+    void deactivate() throws InterruptedException {
+        sampler.shutdown();
+        if (!sampler.awaitTermination(5, TimeUnit.SECONDS)) {
+            sampler.shutdownNow();
+        }
     }
 
     /** One sample of the charts; while the store is out of reach the charts get a gap. */
@@ -106,8 +111,10 @@ public class Web extends HttpServlet {
             dashboard.sample();
         } catch (StoreUnavailableException e) {
             LOG.debug("No chart sample: {}", e.getMessage());
+            dashboard.gap();
         } catch (RuntimeException e) {
             LOG.warn("A sample of the dashboard's charts failed", e);
+            dashboard.gap();
         }
     }
 
@@ -138,8 +145,8 @@ public class Web extends HttpServlet {
     private void api(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
         try {
             Optional<User> basic = jaas.basic(req.getHeader("Authorization"), req.getRemoteAddr());
-            User user = basic.or(() -> sessionUser(req)).orElseThrow(() -> new WebException(401, "Not logged in:"
-                    + " send HTTP Basic credentials of a user with the " + jaas.role() + " role, or log in at " + BASE
+            User user = basic.or(() -> sessionUser(req, !"GET".equals(req.getMethod()))).orElseThrow(() -> new WebException(401, "Not logged in:"
+                    + " send HTTP Basic credentials of a user with " + jaas.roles() + ", or log in at " + BASE
                     + "/login"));
             if (!user.mayLook()) {
                 throw new WebException(403, jaas.noRole(user.name()));
@@ -192,9 +199,29 @@ public class Web extends HttpServlet {
         }
     }
 
-    private static Optional<User> sessionUser(HttpServletRequest req) {
+    /**
+     * The session's user, unless the user did nothing for the session timeout: the pages' own polls (charts, needs
+     * attention) keep the container's session alive but are not the user's doing, so a page left open does not keep
+     * a login, nor the roles it was given, for ever.
+     *
+     * @param userAction whether this request is the user's doing (a page, a form), which counts as activity
+     */
+    private Optional<User> sessionUser(HttpServletRequest req, boolean userAction) {
         HttpSession session = req.getSession(false);
-        return Optional.ofNullable(session == null ? null : (User) session.getAttribute(USER));
+        User user = session == null ? null : (User) session.getAttribute(USER);
+        if (user == null) {
+            return Optional.empty();
+        }
+        long now = System.currentTimeMillis();
+        Long active = (Long) session.getAttribute(ACTIVE);
+        if (active == null || now - active > sessionTimeoutSeconds * 1000L) {
+            session.invalidate();
+            return Optional.empty();
+        }
+        if (userAction) {
+            session.setAttribute(ACTIVE, now);
+        }
+        return Optional.of(user);
     }
 
     // ---- pages ----------------------------------------------------------------------------------------------
@@ -209,7 +236,7 @@ public class Web extends HttpServlet {
             }
             return;
         }
-        Optional<User> user = sessionUser(req);
+        Optional<User> user = sessionUser(req, true);
         if (user.isEmpty()) {
             String next = post ? null : req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
             resp.sendRedirect(BASE + "/login" + (next == null ? "" : "?next=" + Html.param(next)));
@@ -332,6 +359,7 @@ public class Web extends HttpServlet {
         session.setMaxInactiveInterval(sessionTimeoutSeconds);
         session.setAttribute(USER, user.get());
         session.setAttribute(CSRF, Csrf.newToken());
+        session.setAttribute(ACTIVE, System.currentTimeMillis());
         LOG.info("User '{}' logged in to the Courier dashboard from {}", user.get().name(), req.getRemoteAddr());
         resp.sendRedirect(next != null && next.startsWith(BASE + "/") && !next.startsWith("//") ? next : BASE + "/");
     }

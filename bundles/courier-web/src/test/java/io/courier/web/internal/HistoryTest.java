@@ -54,8 +54,35 @@ class HistoryTest {
         Instant restarted = Instant.ofEpochMilli(T0 + 2_000);
         sample(5_000, stats("node-a", restarted, "orders", 20, 20, 0, 0),
                 stats("node-c", A_STARTED, "orders", 5_000, 5_000, 0, 0));
-        assertEquals(Arrays.asList(null, 4.0), figure(history.overview().get("cluster"), "published"),
-                "node-a's 20 since its restart; node-c's earlier 5,000 are not this sample's");
+        List<Double> published = figure(history.overview().get("cluster"), "published");
+        assertEquals(2, published.size());
+        assertEquals(20 / 3.0, published.get(1), 0.001,
+                "node-a's 20 in the 3 s since its restart; node-c's earlier 5,000 are not this sample's");
+    }
+
+    @Test
+    void aNodesRatesAreOverTheTimeBetweenItsOwnFiguresAndGoOnUntilItWritesNewOnes() {
+        Instant t0 = Instant.ofEpochMilli(T0);
+        sample(0, new NodeStats("node-b", A_STARTED, List.of(orders(100)), t0.minusMillis(1_000)));
+        sample(5_000, new NodeStats("node-b", A_STARTED, List.of(orders(160)), t0.plusMillis(5_000)));
+        sample(10_000, new NodeStats("node-b", A_STARTED, List.of(orders(160)), t0.plusMillis(5_000)));
+        sample(15_000, new NodeStats("node-b", A_STARTED, List.of(orders(220)), t0.plusMillis(15_000)));
+        assertEquals(Arrays.asList(null, 10.0, 10.0, 6.0), figure(history.overview().get("cluster"), "published"),
+                "60 in the node's 6 s; no newer figures: the same; 60 in its 10 s");
+    }
+
+    @Test
+    void aGapWhereNoSampleCouldBeTakenAndTheRatesStartAfresh() {
+        sample(0, stats("node-a", A_STARTED, "orders", 100, 100, 0, 0));
+        history.gap(T0 + 5_000);
+        sample(10_000, stats("node-a", A_STARTED, "orders", 200, 200, 0, 0));
+        sample(15_000, stats("node-a", A_STARTED, "orders", 210, 210, 0, 0));
+        assertEquals(Arrays.asList(null, null, null, 2.0), figure(history.overview().get("cluster"), "published"));
+        assertEquals(Arrays.asList(3.0, null, 3.0, 3.0), figure(history.overview().get("cluster"), "depth"));
+    }
+
+    private static ServiceStats orders(long published) {
+        return new ServiceStats("orders", published, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
