@@ -419,8 +419,9 @@ public class WebIT {
             }
             assertEquals("only the good publish waits: " + get("/api/browse/" + SINK, ADMIN).body(), List.of(id),
                     ids(JSON.readTree(get("/api/browse/" + SINK, ADMIN).body()).get("messages")));
-            Thread.sleep(1_500);
-            assertEquals("paused: nothing delivered", before, sinkDelivered());
+            await("paused: nothing delivered for 1.5 s").during(Duration.ofMillis(1_500))
+                    .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300))
+                    .untilAsserted(() -> assertEquals("paused: delivered to the sink meanwhile", before, sinkDelivered()));
             screenshot(driver, "service");
 
             driver.findElement(By.xpath("//button[text()='Resume delivery']")).click();

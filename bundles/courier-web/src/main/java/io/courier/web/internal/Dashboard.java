@@ -73,8 +73,7 @@ final class Dashboard {
      */
     Details details(String name) {
         name(name);
-        List<SubscriptionInfo> subscriptions = admin.subscriptions().stream()
-                .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name)).toList();
+        List<SubscriptionInfo> subscriptions = subscriptions(name);
         if (name.startsWith("/")) {
             TopicInfo topic = admin.topics().stream().filter(t -> t.name().equals(name)).findFirst()
                     .orElseThrow(() -> WebException.notFound(unknown(name)));
@@ -165,10 +164,15 @@ final class Dashboard {
 
     /** How many deliveries {@link #purge} would delete now. */
     long count(String name, boolean dead) {
-        return known(name, () -> admin.subscriptions().stream()
-                .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name))
+        return known(name, () -> subscriptions(name).stream()
                 .mapToLong(s -> dead ? s.dead() : s.depth()).reduce(Long::sum)
                 .orElseThrow(() -> new IllegalArgumentException(unknown(name))));
+    }
+
+    /** A service's subscriptions, or a shared topic's. */
+    private List<SubscriptionInfo> subscriptions(String name) {
+        return admin.subscriptions().stream()
+                .filter(s -> name.startsWith("/") ? s.topic().equals(name) : s.subscriber().equals(name)).toList();
     }
 
     int purge(String name, boolean dead) {

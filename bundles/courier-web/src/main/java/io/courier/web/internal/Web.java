@@ -145,8 +145,9 @@ public class Web extends HttpServlet {
     private void api(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
         try {
             Optional<User> basic = jaas.basic(req.getHeader("Authorization"), req.getRemoteAddr());
-            User user = basic.or(() -> sessionUser(req, !"GET".equals(req.getMethod()))).orElseThrow(() -> new WebException(401, "Not logged in:"
-                    + " send HTTP Basic credentials of a user with " + jaas.roles() + ", or log in at " + BASE
+            boolean userAction = !"GET".equals(req.getMethod()); // a page's own polling is not activity
+            User user = basic.or(() -> sessionUser(req, userAction)).orElseThrow(() -> new WebException(401,
+                    "Not logged in: send HTTP Basic credentials of a user with " + jaas.roles() + ", or log in at " + BASE
                     + "/login"));
             if (!user.mayLook()) {
                 throw new WebException(403, jaas.noRole(user.name()));
