@@ -155,6 +155,15 @@ final class QueueStatements {
         }
     }
 
+    /**
+     * A fetch's transaction writes nothing but claims, which a crash of the database may forget: the deliveries are
+     * then claimed again and delivered once more, as after a node's death. So its commit does not wait for the
+     * write-ahead log to reach the disk (the acknowledgements and publishes, which must, still do; the log being
+     * written in order, each of their flushes carries the claims committed before it). Without this, each fetch
+     * took a flush of the log of its own, which the publish writer's commit then waited for.
+     */
+    private static final String CLAIMS_NEED_NO_FLUSH = "SET LOCAL synchronous_commit TO OFF";
+
     /** Adds to a subscription's counts in a node's row of them (see {@link #count}). */
     private static final String ADD_TO_COUNTS = "INSERT INTO COURIER_QUEUE_COUNT (SUBSCRIPTIONID, NODE, PENDING, DEAD)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT (SUBSCRIPTIONID, NODE) DO UPDATE SET PENDING = COURIER_QUEUE_COUNT.PENDING"
@@ -349,6 +358,11 @@ final class QueueStatements {
      */
     void fetch(Connection c, Claimant claimant, long subscriptionId, int priority, long now, long registeredAt,
             int limit, List<DueDelivery> due) throws SQLException {
+        if (shared != null) {
+            try (KeptStatements.Use use = statements.prepare(c, CLAIMS_NEED_NO_FLUSH)) {
+                use.statement().execute();
+            }
+        }
         try (KeptStatements.Use use = statements.prepare(c, fetchSql())) {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
