@@ -87,6 +87,7 @@ public final class Database implements AutoCloseable {
         pool.setMaxIdle(MAX_CONNECTIONS);
         pool.setMaxWait(MAX_WAIT);
         pool.setConnectionInitSqls(dialect.sessionSql());
+        dialect.connectionProperties().forEach(pool::addConnectionProperty);
         // dbcp2 checks each connection it lends unless told not to: on PostgreSQL a round trip to the server per
         // commit and per fetch (a tenth of the writer's time in a profile at 8 publishers)
         pool.setTestOnBorrow(false);

@@ -3,6 +3,7 @@ package io.courier.pubsub.internal.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -44,6 +45,9 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
 
     /** Statements each new connection runs once, before its first use. */
     List<String> sessionSql();
+
+    /** Properties the driver gets with each new connection, beside the URL's (which win where both set one). */
+    Map<String, String> connectionProperties();
 
     /**
      * Whether the pool checks the connections it holds idle, every second, replacing those that stopped working:

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -66,6 +67,11 @@ final class HsqldbDialect implements Dialect {
     @Override
     public List<String> sessionSql() {
         return List.of();
+    }
+
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of();
     }
 
     @Override

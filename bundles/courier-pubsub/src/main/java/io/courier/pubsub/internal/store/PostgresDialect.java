@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -54,6 +55,15 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<String> sessionSql() {
         return List.of("SET synchronous_commit = on");
+    }
+
+    /**
+     * The driver sends a JDBC batch of inserts as inserts of many rows each, not one statement per row: a group
+     * commit of eight publishes is one insert for the server to run, not eight.
+     */
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("reWriteBatchedInserts", "true");
     }
 
     @Override

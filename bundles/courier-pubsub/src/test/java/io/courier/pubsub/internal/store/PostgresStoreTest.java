@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,9 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.apache.commons.dbcp2.BasicDataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
 
 import io.courier.api.PublishOptions;
 
@@ -52,6 +55,51 @@ class PostgresStoreTest extends StoreTest {
         }
         try (TestDatabase again = TestDatabase.reopen(db)) {
             assertEquals("on", again.value("SHOW synchronous_commit"), "the store's sessions commit durably");
+        }
+    }
+
+    @Test
+    void aFetchsClaimsCommitWithoutWaitingForTheDiskAndNoOtherTransactionOfItsSessionDoes() throws Exception {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_001, sub)));
+        QueueStatements queue = new QueueStatements(new KeptStatements(), db.dialect());
+        Claimant me = new Claimant("me", "node-a", LEASE);
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            List<DueDelivery> due = new ArrayList<>();
+            queue.fetch(c, me, sub.id(), 5, 2_000, 0, 1, due);
+            assertEquals(List.of("a"), msgIds(due));
+            assertEquals("off", show(c), "the fetch's transaction, which wrote its claims");
+            c.commit();
+            assertEquals("on", show(c), "the session's next transaction");
+            BatchOutcome done = new BatchOutcome();
+            done.delivered(due.get(0));
+            QueueDepths.Change change = new QueueDepths.Change();
+            queue.complete(c, me, List.of(new Acknowledgement(sub.id(), done, 3_000)), change,
+                    new Tallies.Unwritten());
+            assertEquals("on", show(c), "an acknowledgement's transaction");
+            c.commit();
+        }
+    }
+
+    @Test
+    void theDriverRewritesBatchesOfInsertsUnlessTheUrlSaysOtherwise() throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            assertTrue(c.unwrap(BaseConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled());
+        }
+        DatabaseSettings s = db.settings();
+        DatabaseSettings off = new DatabaseSettings(s.url() + (s.url().contains("?") ? "&" : "?")
+                + "reWriteBatchedInserts=false", s.user(), s.password(), "test", "test", "test");
+        try (BasicDataSource pool = Database.pool(off, db.dialect(), new org.postgresql.Driver());
+                Connection c = pool.getConnection()) {
+            assertFalse(c.unwrap(BaseConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled());
+        }
+    }
+
+    private static String show(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW synchronous_commit")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
