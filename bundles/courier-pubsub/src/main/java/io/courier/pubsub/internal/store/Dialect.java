@@ -46,7 +46,10 @@ public sealed interface Dialect permits HsqldbDialect, PostgresDialect {
     /** Statements each new connection runs once, before its first use. */
     List<String> sessionSql();
 
-    /** Properties the driver gets with each new connection, beside the URL's (which win where both set one). */
+    /**
+     * Properties the driver gets with each new connection, beside the URL's (PostgreSQL's driver lets the URL's win
+     * where both set one).
+     */
     Map<String, String> connectionProperties();
 
     /**

@@ -32,6 +32,9 @@ final class PostgresDialect implements Dialect {
     /** The advisory lock's key for schema changes: "Courier" in ASCII. */
     static final long SCHEMA_LOCK = 0x436F7572696572L;
 
+    /** The most rows the driver puts in one insert (see {@link #connectionProperties}). */
+    static final int ROWS_PER_INSERT = 8;
+
     @Override
     public String product() {
         return "PostgreSQL";
@@ -58,12 +61,14 @@ final class PostgresDialect implements Dialect {
     }
 
     /**
-     * The driver sends a JDBC batch of inserts as inserts of many rows each, not one statement per row: a group
-     * commit of eight publishes is one insert for the server to run, not eight.
+     * The driver sends a JDBC batch of inserts as inserts of several rows each, in blocks of a power of two rows, at
+     * most {@value #ROWS_PER_INSERT} (a group commit of eight publishes: one insert for the server to run, not eight;
+     * of seven: three). The server gets a block's data in one message, which it refuses above 1 GB: eight messages of
+     * the largest size, 16 Mi characters (up to 64 MiB in UTF-8), stay below half of it.
      */
     @Override
     public Map<String, String> connectionProperties() {
-        return Map.of("reWriteBatchedInserts", "true");
+        return Map.of("reWriteBatchedInserts", "true", "reWriteBatchedInsertsSize", String.valueOf(ROWS_PER_INSERT));
     }
 
     @Override

@@ -155,15 +155,6 @@ final class QueueStatements {
         }
     }
 
-    /**
-     * A fetch's transaction writes nothing but claims, which a crash of the database may forget: the deliveries are
-     * then claimed again and delivered once more, as after a node's death. So its commit does not wait for the
-     * write-ahead log to reach the disk (the acknowledgements and publishes, which must, still do; the log being
-     * written in order, each of their flushes carries the claims committed before it). Without this, each fetch
-     * took a flush of the log of its own, which the publish writer's commit then waited for.
-     */
-    private static final String CLAIMS_NEED_NO_FLUSH = "SET LOCAL synchronous_commit TO OFF";
-
     /** Adds to a subscription's counts in a node's row of them (see {@link #count}). */
     private static final String ADD_TO_COUNTS = "INSERT INTO COURIER_QUEUE_COUNT (SUBSCRIPTIONID, NODE, PENDING, DEAD)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT (SUBSCRIPTIONID, NODE) DO UPDATE SET PENDING = COURIER_QUEUE_COUNT.PENDING"
@@ -358,11 +349,6 @@ final class QueueStatements {
      */
     void fetch(Connection c, Claimant claimant, long subscriptionId, int priority, long now, long registeredAt,
             int limit, List<DueDelivery> due) throws SQLException {
-        if (shared != null) {
-            try (KeptStatements.Use use = statements.prepare(c, CLAIMS_NEED_NO_FLUSH)) {
-                use.statement().execute();
-            }
-        }
         try (KeptStatements.Use use = statements.prepare(c, fetchSql())) {
             PreparedStatement ps = use.statement();
             ps.setLong(1, subscriptionId);
@@ -388,6 +374,24 @@ final class QueueStatements {
                             rs.getString(14), rs.getString(15), rs.getString(16), rs.getLong(17), rs.getLong(18)));
                 }
             }
+        }
+    }
+
+    /**
+     * Where nodes share the queue, lets the transaction of a fetch that claimed deliveries commit without waiting for
+     * the write-ahead log to reach the disk; call only in a transaction that writes nothing but claims. A crash of the
+     * database (or a failover) may then forget claims committed in its last moments (about three times PostgreSQL's
+     * {@code wal_writer_delay}): those deliveries are claimed again and delivered once more, as after a node's death,
+     * and this node's outcomes for them reach no row. Acknowledgements and publishes still wait for the disk, and the
+     * log being written in order, each of their flushes carries the claims committed before it. Without this, each
+     * fetch took a flush of the log of its own, which the publish writer's commit then waited behind.
+     */
+    void claimsNeedNoFlush(Connection c) throws SQLException {
+        if (shared == null) {
+            return;
+        }
+        try (KeptStatements.Use use = statements.prepare(c, "SET LOCAL synchronous_commit TO OFF")) {
+            use.statement().execute();
         }
     }
 
@@ -457,7 +461,8 @@ final class QueueStatements {
      * deliveries to {@code change}: by the rows reached. Where nodes share the queue, only the deliveries this node
      * holds are reached.
      *
-     * @return how many outcomes reached no delivery: taken over by another node, or deleted meanwhile (purged)
+     * @return how many outcomes reached no delivery: taken over by another node, deleted meanwhile (purged), or whose
+     *         claim a crash of the database forgot (see {@link #claimsNeedNoFlush})
      */
     int complete(Connection c, Claimant claimant, List<Acknowledgement> acknowledgements, QueueDepths.Change change,
             Tallies.Unwritten tallies) throws SQLException {

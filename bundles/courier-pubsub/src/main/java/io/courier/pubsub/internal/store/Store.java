@@ -189,8 +189,8 @@ public class Store implements AutoCloseable {
                     if (missed > 0) {
                         missedOutcomes.addAndGet(missed);
                         LOG.info("{} delivery outcomes of this node changed nothing: their deliveries were taken over"
-                                + " by another node (this node was silent past its lease) or deleted meanwhile",
-                                missed);
+                                + " by another node (this node was silent past its lease), deleted meanwhile, or their"
+                                + " claims forgotten by a crash of the database", missed);
                     }
                 }
                 return null;
@@ -298,6 +298,9 @@ public class Store implements AutoCloseable {
      * priority (the queue index walked backwards, one row), its deliveries in index order, then the next lower
      * priority that has any, until the batch is full. Each step reads only the rows it returns, whatever the
      * backlog.
+     * <p>
+     * Where nodes share the database, the transaction writes the claims on what it fetched and nothing else, and
+     * commits without waiting for the disk ({@link QueueStatements#claimsNeedNoFlush}): nothing durable may join it.
      */
     public List<DueDelivery> fetchDue(long subscriptionId, long now, long registeredAt, int limit, boolean ordered) {
         return inConnection((em, c) -> {
@@ -307,6 +310,9 @@ public class Store implements AutoCloseable {
                 queue.fetch(c, claimant, subscriptionId, priority, ordered ? Long.MAX_VALUE : now, registeredAt,
                         limit - due.size(), due);
                 priority = due.size() < limit ? queue.topPriority(c, subscriptionId, priority) : null;
+            }
+            if (!due.isEmpty()) {
+                queue.claimsNeedNoFlush(c);
             }
             return due;
         });

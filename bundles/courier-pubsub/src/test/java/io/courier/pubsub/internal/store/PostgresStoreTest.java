@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.QueryExecutor;
 
 import io.courier.api.PublishOptions;
 
@@ -68,6 +69,7 @@ class PostgresStoreTest extends StoreTest {
             c.setAutoCommit(false);
             List<DueDelivery> due = new ArrayList<>();
             queue.fetch(c, me, sub.id(), 5, 2_000, 0, 1, due);
+            queue.claimsNeedNoFlush(c);
             assertEquals(List.of("a"), msgIds(due));
             assertEquals("off", show(c), "the fetch's transaction, which wrote its claims");
             c.commit();
@@ -85,7 +87,9 @@ class PostgresStoreTest extends StoreTest {
     @Test
     void theDriverRewritesBatchesOfInsertsUnlessTheUrlSaysOtherwise() throws Exception {
         try (Connection c = db.dataSource().getConnection()) {
-            assertTrue(c.unwrap(BaseConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled());
+            QueryExecutor driver = c.unwrap(BaseConnection.class).getQueryExecutor();
+            assertTrue(driver.isReWriteBatchedInsertsEnabled());
+            assertEquals(PostgresDialect.ROWS_PER_INSERT, driver.getReWriteBatchedInsertsSize());
         }
         DatabaseSettings s = db.settings();
         DatabaseSettings off = new DatabaseSettings(s.url() + (s.url().contains("?") ? "&" : "?")

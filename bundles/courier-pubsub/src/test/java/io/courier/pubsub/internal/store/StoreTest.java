@@ -509,6 +509,9 @@ abstract class StoreTest {
         assertEquals("order-1", e.msgId());
         assertEquals("kept-1", assertThrows(DuplicateMessageIdException.class,
                 () -> insert(List.of(message("kept-1", 5, 2_000, solo)))).msgId());
+        assertEquals("kept-1", assertThrows(DuplicateMessageIdException.class,
+                () -> insert(List.of(message("fresh-2", 5, 2_000, solo), message("kept-1", 5, 2_000, solo),
+                        message("fresh-3", 5, 2_000, solo)))).msgId(), "a taken id among others of one insert");
 
         assertEquals(2, db.countMessages(), "nothing of the refused batches is stored");
         insert(List.of(message("fresh-1", 5, 2_000, solo)));
