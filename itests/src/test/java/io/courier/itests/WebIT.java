@@ -350,6 +350,8 @@ public class WebIT {
             logIn(driver, wait, "/");
 
             // the overview: its charts get points as messages are published; a new dead letter needs attention
+            long[] counted = { statsFigure("cluster", "published"), statsFigure("cluster", "delivered"),
+                    statsFigure("node-a", "published"), statsFigure("node-a", "delivered") };
             for (int i = 0; i < 20; i++) {
                 assertEquals(201, post("/api/publish/" + SINK, "{\"overview\":" + i + "}").statusCode());
             }
@@ -358,6 +360,13 @@ public class WebIT {
                 JsonNode series = JSON.readTree(get("/api/series/" + SINK, ADMIN).body());
                 assertEquals(series.toString(), 20.0, integral(series, "published"), 0.5);
                 assertEquals(series.toString(), 20.0, integral(series, "delivered"), 0.5);
+            });
+            // GET stats counts them too, in the cluster's figures and in the node's own, once it wrote them
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                String stats = get("/api/stats", ADMIN).body();
+                assertEquals(stats, List.of(counted[0] + 20, counted[1] + 20, counted[2] + 20, counted[3] + 20),
+                        List.of(statsFigure("cluster", "published"), statsFigure("cluster", "delivered"),
+                                statsFigure("node-a", "published"), statsFigure("node-a", "delivered")));
             });
             JsonNode latency = JSON.readTree(get("/api/services/" + SINK, ADMIN).body()).get("latency");
             assertEquals(latency.toString(), 20, latency.get("cluster").get("count").asLong());
@@ -500,6 +509,32 @@ public class WebIT {
             }
         }
         throw new AssertionError("No subscription of " + service + " to its topic");
+    }
+
+    /**
+     * One of the sink's counts in {@code GET /api/stats}: in the cluster's figures ({@code "cluster"}) or in a node's;
+     * 0 before the sink has any.
+     */
+    private static long statsFigure(String where, String figure) throws Exception {
+        JsonNode stats = JSON.readTree(get("/api/stats", ADMIN).body());
+        JsonNode services = stats.get("cluster");
+        if (!where.equals("cluster")) {
+            services = null;
+            for (JsonNode node : stats.get("nodes")) {
+                if (node.get("node").asText().equals(where)) {
+                    services = node.get("services");
+                }
+            }
+            if (services == null) {
+                return 0;
+            }
+        }
+        for (JsonNode service : services) {
+            if (service.get("service").asText().equals(SINK)) {
+                return service.get(figure).asLong();
+            }
+        }
+        return 0;
     }
 
     /** How many messages the sink took, as it answers when invoked. */
