@@ -60,7 +60,7 @@ class PostgresStoreTest extends StoreTest {
     }
 
     @Test
-    void aFetchsClaimsCommitWithoutWaitingForTheDiskAndNoOtherTransactionOfItsSessionDoes() throws Exception {
+    void aFetchCommitsItsClaimsWithoutWaitingForTheDiskAndNoOtherTransactionOfItsSessionDoes() throws Exception {
         SubscriptionRow sub = subscribe("svc", "svc");
         insert(List.of(message("a", 5, 1_000, sub), message("b", 5, 1_001, sub)));
         QueueStatements queue = new QueueStatements(new KeptStatements(), db.dialect());
