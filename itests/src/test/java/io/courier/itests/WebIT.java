@@ -350,8 +350,7 @@ public class WebIT {
             logIn(driver, wait, "/");
 
             // the overview: its charts get points as messages are published; a new dead letter needs attention
-            long[] counted = { statsFigure("cluster", "published"), statsFigure("cluster", "delivered"),
-                    statsFigure("node-a", "published"), statsFigure("node-a", "delivered") };
+            List<Long> counted = sinkStats(JSON.readTree(get("/api/stats", ADMIN).body()));
             for (int i = 0; i < 20; i++) {
                 assertEquals(201, post("/api/publish/" + SINK, "{\"overview\":" + i + "}").statusCode());
             }
@@ -363,10 +362,9 @@ public class WebIT {
             });
             // GET stats counts them too, in the cluster's figures and in the node's own, once it wrote them
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                String stats = get("/api/stats", ADMIN).body();
-                assertEquals(stats, List.of(counted[0] + 20, counted[1] + 20, counted[2] + 20, counted[3] + 20),
-                        List.of(statsFigure("cluster", "published"), statsFigure("cluster", "delivered"),
-                                statsFigure("node-a", "published"), statsFigure("node-a", "delivered")));
+                JsonNode stats = JSON.readTree(get("/api/stats", ADMIN).body());
+                assertEquals("published and delivered, in the cluster and on node-a: " + stats,
+                        counted.stream().map(n -> n + 20).toList(), sinkStats(stats));
             });
             JsonNode latency = JSON.readTree(get("/api/services/" + SINK, ADMIN).body()).get("latency");
             assertEquals(latency.toString(), 20, latency.get("cluster").get("count").asLong());
@@ -512,23 +510,22 @@ public class WebIT {
     }
 
     /**
-     * One of the sink's counts in {@code GET /api/stats}: in the cluster's figures ({@code "cluster"}) or in a node's;
-     * 0 before the sink has any.
+     * The sink's counts in a {@code GET /api/stats} answer: published and delivered in the cluster's figures, then in
+     * node-a's; 0 where it has none yet.
      */
-    private static long statsFigure(String where, String figure) throws Exception {
-        JsonNode stats = JSON.readTree(get("/api/stats", ADMIN).body());
-        JsonNode services = stats.get("cluster");
-        if (!where.equals("cluster")) {
-            services = null;
-            for (JsonNode node : stats.get("nodes")) {
-                if (node.get("node").asText().equals(where)) {
-                    services = node.get("services");
-                }
-            }
-            if (services == null) {
-                return 0;
+    private static List<Long> sinkStats(JsonNode stats) {
+        JsonNode nodeA = JSON.createArrayNode();
+        for (JsonNode node : stats.get("nodes")) {
+            if (node.get("node").asText().equals("node-a")) {
+                nodeA = node.get("services");
             }
         }
+        JsonNode cluster = stats.get("cluster");
+        return List.of(sinkCount(cluster, "published"), sinkCount(cluster, "delivered"), sinkCount(nodeA, "published"),
+                sinkCount(nodeA, "delivered"));
+    }
+
+    private static long sinkCount(JsonNode services, String figure) {
         for (JsonNode service : services) {
             if (service.get("service").asText().equals(SINK)) {
                 return service.get(figure).asLong();
