@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import io.courier.core.RegisteredService;
 import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.internal.store.Acknowledgement;
 import io.courier.pubsub.internal.store.BatchOutcome;
+import io.courier.pubsub.internal.store.DueDelivery;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
 import io.courier.pubsub.internal.store.WakeChannel;
@@ -34,7 +36,9 @@ import io.courier.pubsub.internal.store.WakeChannel;
  * Runs the delivery workers: one {@link SubscriptionWorker} per subscription, run on a shared pool of threads
  * when it has work, one batch at a time so that busy subscriptions take turns. Workers are woken by publishes,
  * by a timer when their next retry is due, and, as a safety net for any wake-up that never came, by a periodic
- * sweep that asks the store which idle subscriptions have due deliveries. Where nodes share the database, a
+ * sweep that asks the store which idle subscriptions have due deliveries. A worker that has delivered all that was
+ * due takes the deliveries this node stores for it in hand as they are stored, instead of fetching them back
+ * ({@link SubscriptionWorker#takesHandoffs}). Where nodes share the database, a
  * publish to a service that is not registered here wakes the nodes where it is ({@link WakeChannel}).
  */
 final class DeliveryEngine {
@@ -132,6 +136,34 @@ final class DeliveryEngine {
         } else {
             otherNodes.wakeOthers(subscriptionId);
         }
+    }
+
+    /**
+     * Whether a subscription's new deliveries go to its worker in memory as they are stored, claimed by this node
+     * ({@link SubscriptionWorker#takesHandoffs}); only while this node holds its name.
+     */
+    boolean takesHandoffs(long subscriptionId) {
+        SubscriptionWorker w = workers.get(subscriptionId);
+        return running && w != null && w.takesHandoffs() && nodeHeld();
+    }
+
+    /**
+     * New deliveries were stored, {@code count} of them per subscription: those {@link #takesHandoffs} let through,
+     * {@code handed}, go to their workers; a subscription with others has its delivery woken.
+     */
+    void stored(Map<Long, Integer> count, List<DueDelivery> handed) {
+        Map<Long, List<DueDelivery>> handedBySubscription = handed.stream()
+                .collect(Collectors.groupingBy(DueDelivery::subscriptionId));
+        count.forEach((subscriptionId, n) -> {
+            List<DueDelivery> inHand = handedBySubscription.getOrDefault(subscriptionId, List.of());
+            SubscriptionWorker w = workers.get(subscriptionId);
+            if (running && w != null && !inHand.isEmpty()) {
+                w.hand(inHand); // once stopping, they are this node's claims, let go by its stop
+            }
+            if (inHand.size() < n) {
+                wake(subscriptionId);
+            }
+        });
     }
 
     /** Another node woke a subscription: its worker looks at once if its service is registered here. */

@@ -40,6 +40,7 @@ import io.courier.pubsub.SweepStats;
 import io.courier.pubsub.TopicInfo;
 import io.courier.pubsub.internal.cluster.Heartbeat;
 import io.courier.pubsub.internal.cluster.NodeHost;
+import io.courier.pubsub.internal.store.DueDelivery;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
 
@@ -98,7 +99,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
             return;
         }
         routing.reload(store::loadTopics);
-        GroupCommitWriter writer = new GroupCommitWriter(store, this::wakeSubscribers);
+        GroupCommitWriter writer = new GroupCommitWriter(store, this::handedOver, this::wakeSubscribers);
         DeliveryEngine engine = new DeliveryEngine(store, registry, routing, policies::of, metrics,
                 writer::acknowledge, settings.deliveryThreads(), settings.batchSize(), settings.sweepIntervalMs());
         Registrations registrations = new Registrations(store, routing, engine);
@@ -194,17 +195,21 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
                 : "The store is unreachable: " + d.problem();
     }
 
-    /** Newly stored messages: counted for their subscribers, and their subscriptions' delivery woken. */
-    private void wakeSubscribers(List<NewMessage> stored) {
+    /** Whether a subscription's new deliveries are handed to its worker as they are stored (see DeliveryEngine). */
+    private boolean handedOver(long subscriptionId) {
+        Running r = running;
+        return r != null && r.engine().takesHandoffs(subscriptionId);
+    }
+
+    /** Newly stored messages: counted for their subscribers, and their subscriptions' delivery woken or handed them. */
+    private void wakeSubscribers(List<NewMessage> stored, List<DueDelivery> handed) {
         Map<Long, Integer> perSubscription = new HashMap<>();
         stored.forEach(m -> m.subscriptionIds().forEach(id -> perSubscription.merge(id, 1, Integer::sum)));
-        perSubscription.forEach((id, n) -> {
-            routing.subscription(id).ifPresent(s -> metrics.published(s.subscriber(), n));
-            Running r = running;
-            if (r != null) {
-                r.engine().wake(id);
-            }
-        });
+        perSubscription.forEach((id, n) -> routing.subscription(id).ifPresent(s -> metrics.published(s.subscriber(), n)));
+        Running r = running;
+        if (r != null) {
+            r.engine().stored(perSubscription, handed);
+        }
     }
 
     // ---- publish: Publisher ----------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 package io.courier.pubsub.internal;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +26,14 @@ import io.courier.pubsub.internal.store.SubscriptionRow;
  * Delivers one subscription's messages, one batch per run: fetch the due deliveries, call the service for
  * each, record the outcome of the whole batch in one transaction. Queued on the engine's pool at most once at
  * a time; a wake-up during a run makes it run again.
+ * <p>
+ * Once a run has delivered everything that was due, the worker takes in hand the deliveries this node stores for it
+ * from then on, as they are stored ({@link #takesHandoffs}), and delivers them without fetching them back. The hand
+ * is a copy of rows of the store that this node claimed as it stored them (where nodes share the database): a
+ * fetch reads them too, so a run that fetches drops from the hand what it fetched, and a handoff of a delivery the
+ * batch in hand holds is dropped. Any other wake-up (a retry due, a registration, the sweep, a failure) makes the
+ * next run fetch, which keeps priorities, retries and backlogs in the store's order; a run that may not deliver
+ * (service gone, paused, ...) lets go of what the hand holds, for the store and other nodes to deliver.
  * <p>
  * Only the service's own failures count as attempts. A delivery that could not be made because the service went
  * away, Courier is stopping, or no handler thread was free stays pending with its attempts unchanged.
@@ -46,6 +58,8 @@ final class SubscriptionWorker implements Runnable {
      * this long plus one call.
      */
     static final long MAX_BATCH_MS = 250;
+    /** The hand holds at most this many batches: beyond, new deliveries wait in the store, fetched by a later run. */
+    static final int HAND_BATCHES = 4;
 
     /** What became of one delivery. */
     private enum Result {
@@ -60,6 +74,14 @@ final class SubscriptionWorker implements Runnable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean again;
+    /** Whether the next run fetches from the store; else it delivers what the hand holds. */
+    private volatile boolean lookInStore = true;
+    /** Whether new deliveries are handed to this worker as they are stored: set by each run, for the next. */
+    private volatile boolean takesHandoffs;
+    /** Deliveries stored by this node, handed over in publish order. Guarded by itself. */
+    private final ArrayDeque<DueDelivery> hand = new ArrayDeque<>();
+    /** The deliveries of the fetched batch until it is acknowledged: not taken in hand again. Guarded by hand. */
+    private Set<Long> fetched = Set.of();
     /** When the service last registered: what its previous registration left waiting for a retry is due at once. */
     private volatile long registeredAt;
     /** A call given up on (timed out) that has not returned yet: no other call goes to the service meanwhile. */
@@ -84,11 +106,43 @@ final class SubscriptionWorker implements Runnable {
         wake();
     }
 
+    /** Makes the worker fetch what is due now. */
     void wake() {
+        lookInStore = true;
+        runSoon();
+    }
+
+    private void runSoon() {
         again = true;
         if (queued.compareAndSet(false, true)) {
             engine.execute(this);
         }
+    }
+
+    /**
+     * Whether the deliveries stored from now on are to be handed to this worker (and, where nodes share the
+     * database, claimed by this node as they are stored): its last run delivered all that was due, to a service
+     * registered here, not ordered, not paused, and the hand has room.
+     */
+    boolean takesHandoffs() {
+        if (!takesHandoffs) {
+            return false;
+        }
+        synchronized (hand) {
+            return hand.size() < HAND_BATCHES * engine.batchSize();
+        }
+    }
+
+    /** Deliveries just stored for this subscription, claimed by this node: delivered by the next run. */
+    void hand(List<DueDelivery> stored) {
+        synchronized (hand) {
+            for (DueDelivery d : stored) {
+                if (!fetched.contains(d.deliveryId())) {
+                    hand.add(d);
+                }
+            }
+        }
+        runSoon();
     }
 
     int inFlight() {
@@ -134,7 +188,7 @@ final class SubscriptionWorker implements Runnable {
             inFlight.set(0);
             queued.set(false);
             if ((more || again) && engine.running()) {
-                wake();
+                runSoon(); // whether it fetches was set by this run, or by the wake-up meanwhile
             }
         }
     }
@@ -142,19 +196,23 @@ final class SubscriptionWorker implements Runnable {
     /** Delivers one batch; returns whether there may be more to deliver now. */
     private boolean deliverBatch() {
         if (abandoned != null) {
+            letGoOfHand();
             return false; // the abandoned call's return wakes the worker
         }
         Optional<RegisteredService> found = engine.registry().find(subscription.subscriber());
         if (found.isEmpty()) {
             LOG.debug("'{}' is not registered: its messages on '{}' wait for it", subscription.subscriber(), topic);
+            letGoOfHand();
             return false; // delivered when the service registers again
         }
         if (engine.paused(subscription.id())) {
             LOG.debug("Delivery to '{}' of topic '{}' is paused", subscription.subscriber(), topic);
+            letGoOfHand();
             return false; // resume wakes it
         }
         if (!engine.nodeHeld()) {
             LOG.debug("This node does not hold its name yet: delivery to '{}' waits", subscription.subscriber());
+            letGoOfHand();
             wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
             return false;
         }
@@ -163,17 +221,31 @@ final class SubscriptionWorker implements Runnable {
         if (policy.ordered() && !engine.store().holdOrdered(subscription.id())) {
             LOG.debug("Another node delivers the ordered subscription of '{}' to '{}'", topic,
                     subscription.subscriber());
+            letGoOfHand();
             wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
             return false;
         }
         long now = System.currentTimeMillis();
         int limit = engine.batchSize();
-        List<DueDelivery> batch = engine.store().fetchDue(subscription.id(), now, registeredAt, limit, policy.ordered());
-        LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
-        headDueAt = 0;
-        if (batch.isEmpty()) {
-            engine.store().nextAttemptAt(subscription.id(), now).ifPresent(this::wakeAt);
-            return false;
+        boolean fetching = lookInStore || policy.ordered();
+        List<DueDelivery> batch;
+        if (fetching) {
+            lookInStore = false;
+            batch = engine.store().fetchDue(subscription.id(), now, registeredAt, limit, policy.ordered());
+            LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
+            holdFetched(batch);
+            headDueAt = 0;
+            if (batch.isEmpty()) {
+                engine.store().nextAttemptAt(subscription.id(), now).ifPresent(this::wakeAt);
+                takesHandoffs = !policy.ordered();
+                return false;
+            }
+        } else {
+            batch = takeFromHand(limit);
+            if (batch.isEmpty()) {
+                takesHandoffs = true;
+                return false;
+            }
         }
         inFlight.set(batch.size());
         BatchOutcome outcome = new BatchOutcome();
@@ -213,12 +285,69 @@ final class SubscriptionWorker implements Runnable {
             // Courier is stopping: whatever was not recorded is delivered again after the restart
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            holdFetched(List.of());
         }
-        // A full batch may have more behind it, and a failure may have left the head waiting (its wake-up is set
-        // by the next fetch). Otherwise every due delivery was in this batch; what is published meanwhile wakes
-        // the worker again.
-        return abandoned == null
-                && (cutShort || batch.size() == limit || !outcome.failed().isEmpty());
+        // Every delivery of the batch done with, and a fetch that found fewer than it could take: nothing else is due
+        // in the store, and what is stored from now on comes in hand. Otherwise (a full batch, a failure that may
+        // have left the head waiting, a batch cut short or deferred) the next run fetches.
+        boolean allDone = outcome.delivered().size() + outcome.expired().size() == batch.size();
+        boolean caughtUp = allDone && !(fetching && batch.size() == limit);
+        if (!caughtUp) {
+            lookInStore = true;
+        }
+        takesHandoffs = caughtUp && !policy.ordered() && engine.running();
+        return abandoned == null && (!caughtUp && (cutShort || batch.size() == limit || !outcome.failed().isEmpty())
+                || handHolds());
+    }
+
+    /** The fetched batch, held until it is acknowledged: dropped from the hand, and not taken in hand again. */
+    private void holdFetched(List<DueDelivery> batch) {
+        synchronized (hand) {
+            fetched = batch.stream().map(DueDelivery::deliveryId).collect(Collectors.toSet());
+            hand.removeIf(d -> fetched.contains(d.deliveryId()));
+        }
+    }
+
+    /** Up to {@code limit} deliveries from the hand, highest priority first, then in publish order. */
+    private List<DueDelivery> takeFromHand(int limit) {
+        List<DueDelivery> batch = new ArrayList<>();
+        synchronized (hand) {
+            while (batch.size() < limit && !hand.isEmpty()) {
+                batch.add(hand.poll());
+            }
+        }
+        batch.sort(Comparator.comparingInt(DueDelivery::priority).reversed()
+                .thenComparingLong(DueDelivery::messageSeq)); // a fetch's order: message keys follow publish order
+        return batch;
+    }
+
+    private boolean handHolds() {
+        synchronized (hand) {
+            return !hand.isEmpty();
+        }
+    }
+
+    /**
+     * Takes no more deliveries in hand and lets go of those it holds, for the store to deliver (where nodes share the
+     * database: their claims let go, any node may take them); the next run fetches.
+     */
+    private void letGoOfHand() {
+        takesHandoffs = false;
+        lookInStore = true;
+        BatchOutcome outcome = new BatchOutcome();
+        synchronized (hand) {
+            hand.forEach(outcome::released);
+            hand.clear();
+        }
+        if (outcome.released().isEmpty() || !engine.store().sharedByNodes()) {
+            return;
+        }
+        try {
+            engine.acknowledge(subscription, outcome);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: the node's stop lets go of its claims
+        }
     }
 
     /** Adds to the outcome, as released, each delivery of the batch that it holds nothing about: not attempted. */

@@ -7,20 +7,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.courier.api.PubSubMessage;
 import io.courier.core.RegisteredService;
 import io.courier.core.RegistryListener;
 import io.courier.core.ServiceRegistry;
+import io.courier.pubsub.internal.store.DueDelivery;
 import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
 import io.courier.pubsub.internal.store.TestDatabase;
+import io.courier.pubsub.internal.store.TestDatabase.Kind;
 
 /**
- * Delivery as pub/sub wires it, outside OSGi: a real store on an in-memory HSQLDB, the routing table, a registry
- * of test services, and a delivery engine that acknowledges straight into the store.
+ * Delivery as pub/sub wires it, outside OSGi: a real store (on an in-memory HSQLDB unless told otherwise), the
+ * routing table, a registry of test services, and a delivery engine that acknowledges straight into the store.
  */
 final class DeliveryFixture implements AutoCloseable {
 
@@ -30,17 +33,46 @@ final class DeliveryFixture implements AutoCloseable {
         void handle(PubSubMessage message) throws Exception;
     }
 
-    final TestDatabase db = TestDatabase.inMemory();
-    final Store store = db.preparedStore();
+    final TestDatabase db;
+    final Store store;
+    /** How many times the engines fetched due deliveries from the store. */
+    final AtomicInteger fetches = new AtomicInteger();
     final Routing routing = new Routing();
     final Registry registry = new Registry();
     private final List<DeliveryEngine> engines = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    /**
+     * Held by each write of publishes and acknowledgements, as the publish writer's one thread does: one at a time,
+     * a publish's handoff before any acknowledgement of what it handed.
+     */
+    private final Object writes = new Object();
+
+    DeliveryFixture() {
+        this(Kind.HSQLDB);
+    }
+
+    DeliveryFixture(Kind kind) {
+        db = TestDatabase.of(kind);
+        db.migrate();
+        store = new Store(db.emf(), db.dialect()) {
+            @Override
+            public List<DueDelivery> fetchDue(long subscriptionId, long now, long registeredAt, int limit,
+                    boolean ordered) {
+                fetches.incrementAndGet();
+                return super.fetchDue(subscriptionId, now, registeredAt, limit, ordered);
+            }
+        };
+        store.prepare();
+    }
 
     /** A delivery engine with these settings; closed with the fixture. */
     DeliveryEngine engine(DeliveryPolicy policy, int threads, long sweepIntervalMs) {
         DeliveryEngine engine = new DeliveryEngine(store, registry, routing, s -> policy, new Metrics(Instant.now()),
-                a -> store.write(List.of(), List.of(a)), threads, 100, sweepIntervalMs);
+                a -> {
+                    synchronized (writes) {
+                        store.write(List.of(), List.of(a));
+                    }
+                }, threads, 100, sweepIntervalMs);
         engines.add(engine);
         return engine;
     }
@@ -59,6 +91,25 @@ final class DeliveryFixture implements AutoCloseable {
 
     /** Stores messages for a subscription without waking anyone; returns their ids. */
     List<String> store(SubscriptionRow sub, int count) {
+        List<NewMessage> messages = messages(sub, count);
+        store.write(messages, List.of());
+        return messages.stream().map(NewMessage::msgId).toList();
+    }
+
+    /**
+     * Publishes one message to a subscription as the publish writer does: stored, handed to its worker if the engine
+     * takes its deliveries in hand, else its delivery woken; returns its id.
+     */
+    String publish(DeliveryEngine engine, SubscriptionRow sub) {
+        List<NewMessage> messages = messages(sub, 1);
+        synchronized (writes) {
+            List<DueDelivery> handed = store.write(messages, List.of(), engine::takesHandoffs);
+            engine.stored(Map.of(sub.id(), 1), handed);
+        }
+        return messages.get(0).msgId();
+    }
+
+    private List<NewMessage> messages(SubscriptionRow sub, int count) {
         List<NewMessage> messages = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
@@ -66,8 +117,7 @@ final class DeliveryFixture implements AutoCloseable {
             messages.add(new NewMessage(id, true, sub.topicId(), List.of(sub.id()), "{\"n\":" + i + "}",
                     "application/json", 5, "c-" + id, null, null, null, now, 0));
         }
-        store.write(messages, List.of());
-        return messages.stream().map(NewMessage::msgId).toList();
+        return messages;
     }
 
     /** How many stored deliveries are in a state and, if not negative, have this many attempts. */

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
 
 import javax.persistence.EntityManagerFactory;
@@ -48,6 +49,8 @@ import io.courier.pubsub.internal.store.TestDatabase;
 class GroupCommitWriterTest {
 
     private static final String GATE = "gate";
+    /** No subscription's deliveries handed over as they are stored: every one fetched. */
+    private static final LongPredicate NOT_HANDED = subscription -> false;
 
     private TestDatabase db;
     private GatedStore store;
@@ -73,7 +76,8 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+        public List<DueDelivery> write(List<NewMessage> messages, List<Acknowledgement> acknowledgements,
+                LongPredicate handed) {
             List<String> ids = messages.stream().map(NewMessage::msgId).toList();
             batches.add(ids);
             acknowledged.add(acknowledgements.size());
@@ -85,7 +89,7 @@ class GroupCommitWriterTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            super.write(messages, acknowledgements);
+            return super.write(messages, acknowledgements, handed);
         }
     }
 
@@ -110,7 +114,7 @@ class GroupCommitWriterTest {
     }
 
     private GroupCommitWriter startWriter(Consumer<List<NewMessage>> onStored) {
-        writer = new GroupCommitWriter(store, onStored);
+        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> onStored.accept(stored));
         writer.start();
         return writer;
     }
@@ -352,7 +356,7 @@ class GroupCommitWriterTest {
     void anAcknowledgementAfterACommitWithoutPublishesIsNotHeldBack() throws Exception {
         store.write(List.of(message("a", true), message("b", true)), List.of());
         List<DueDelivery> due = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false);
-        writer = new GroupCommitWriter(store, stored -> { }, SECONDS.toNanos(30), 0);
+        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> { }, SECONDS.toNanos(30), 0);
         writer.start();
         store.acknowledged.clear(); // the insert above
 
@@ -366,7 +370,7 @@ class GroupCommitWriterTest {
 
     /** Starts a writer whose acknowledgements wait this long for a publish, and publishes one message through it. */
     private DueDelivery publishedThroughAWriterLingering(long ackLingerNanos) {
-        writer = new GroupCommitWriter(store, stored -> { }, ackLingerNanos, 0);
+        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> { }, ackLingerNanos, 0);
         writer.start();
         writer.store(message("earlier", true));
         return store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
@@ -410,7 +414,7 @@ class GroupCommitWriterTest {
 
     /** Starts a writer that gathers this long; three publishers queue up behind a commit and are answered together. */
     private void releasedThreePublishersThroughAWriterGathering(long gatherNanos) throws Exception {
-        writer = new GroupCommitWriter(store, stored -> { }, MILLISECONDS.toNanos(1), gatherNanos);
+        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> { }, MILLISECONDS.toNanos(1), gatherNanos);
         writer.start();
         Future<?> gate = closeTheGate();
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -430,13 +434,14 @@ class GroupCommitWriterTest {
         AtomicBoolean thrown = new AtomicBoolean();
         writer = new GroupCommitWriter(new Store(db.emf(), db.dialect()) {
             @Override
-            public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+            public List<DueDelivery> write(List<NewMessage> messages, List<Acknowledgement> acknowledgements,
+                    LongPredicate handed) {
                 if (thrown.compareAndSet(false, true)) {
                     throw new OutOfMemoryError("simulated");
                 }
-                super.write(messages, acknowledgements);
+                return super.write(messages, acknowledgements, handed);
             }
-        }, stored -> { });
+        }, NOT_HANDED, (stored, handed) -> { });
         writer.start();
 
         Future<?> first = publishAsync(message("first", true));
@@ -467,7 +472,7 @@ class GroupCommitWriterTest {
     void aFailedAcknowledgementReachesTheDelivererAndRecordsNothing() throws Exception {
         store.write(List.of(message("kept", true)), List.of());
         DueDelivery kept = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
-        writer = new GroupCommitWriter(failingStore(), stored -> { });
+        writer = new GroupCommitWriter(failingStore(), NOT_HANDED, (stored, handed) -> { });
         writer.start();
         BatchOutcome outcome = new BatchOutcome();
         outcome.delivered(kept);
@@ -482,7 +487,8 @@ class GroupCommitWriterTest {
     private Store failingStore() {
         return new Store(db.emf(), db.dialect()) {
             @Override
-            public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+            public List<DueDelivery> write(List<NewMessage> messages, List<Acknowledgement> acknowledgements,
+                    LongPredicate handed) {
                 throw new IllegalStateException("disk full\n  Detail: the database's own second line");
             }
         };
@@ -561,7 +567,8 @@ class GroupCommitWriterTest {
     @Test
     void aStorageFailureIsAPublishExceptionAndNothingIsReported() {
         Store failing = failingStore();
-        writer = new GroupCommitWriter(failing, stored -> stored.forEach(m -> reported.add(m.msgId())));
+        writer = new GroupCommitWriter(failing, NOT_HANDED,
+                (stored, handed) -> stored.forEach(m -> reported.add(m.msgId())));
         writer.start();
 
         PublishException e = assertThrows(PublishException.class, () -> writer.store(message("m", false)));

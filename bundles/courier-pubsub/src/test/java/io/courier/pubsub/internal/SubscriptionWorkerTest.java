@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.courier.api.PubSubMessage;
 import io.courier.pubsub.internal.store.DeliveryEntity;
 import io.courier.pubsub.internal.store.SubscriptionRow;
+import io.courier.pubsub.internal.store.TestDatabase.Kind;
 
 /** One subscription's worker, through the engine that runs it: what counts as an attempt, and in what order. */
 class SubscriptionWorkerTest {
@@ -114,5 +118,55 @@ class SubscriptionWorkerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 2);
         assertEquals(ids, handled);
         assertEquals(2, calls.get(), "calls of version 1");
+    }
+
+    /**
+     * Once the queue is drained, what this node publishes goes to the worker in memory, not fetched back: each
+     * message delivered once, in publish order, without one more fetch.
+     */
+    @Test
+    void whatIsPublishedOnceTheQueueIsDrainedIsDeliveredWithoutAFetch() {
+        SubscriptionRow sub = fixture.service("fast", m -> handled.add(m.msgId()));
+        DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
+        List<String> ids = new ArrayList<>(fixture.store(sub, 3));
+        engine.wake(sub);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.takesHandoffs(sub.id()));
+        int fetches = fixture.fetches.get();
+
+        for (int i = 0; i < 50; i++) {
+            ids.add(fixture.publish(engine, sub));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= ids.size());
+        assertEquals(ids, handled, "each once, in publish order");
+        assertEquals(fetches, fixture.fetches.get(), "fetches after the queue was drained");
+        assertEquals(0, fixture.deliveries(DeliveryEntity.PENDING, -1));
+    }
+
+    /**
+     * A service that went away finds what its worker had in hand in the store when it is back: delivered once each,
+     * and, where nodes share the database, no longer claimed by this node meanwhile (any node may deliver it).
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void whatWasInHandWhenItsServiceWentAwayWaitsInTheStoreForAnyNode(Kind kind) {
+        try (DeliveryFixture on = new DeliveryFixture(kind)) {
+            SubscriptionRow sub = on.service("swapped", m -> handled.add(m.msgId()));
+            DeliveryEngine engine = on.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
+            engine.wake(sub);
+            await().atMost(Duration.ofSeconds(10)).until(() -> engine.takesHandoffs(sub.id()));
+
+            on.registry.unregister("swapped");
+            List<String> ids = List.of(on.publish(engine, sub), on.publish(engine, sub));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !engine.takesHandoffs(sub.id()) && on.db.value(
+                    "SELECT COUNT(*) FROM COURIER_DELIVERY WHERE CLAIMEDBY IS NOT NULL").equals("0"));
+            assertEquals(List.of(), handled);
+            assertEquals(2, on.deliveries(DeliveryEntity.PENDING, 0), "pending, no attempt counted");
+
+            on.registry.register("swapped", m -> handled.add(m.msgId()));
+            engine.registered(sub, System.currentTimeMillis());
+            await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 2);
+            assertEquals(ids, handled, "delivered once each, to the service's new registration");
+        }
     }
 }

@@ -25,6 +25,13 @@ public record DueDelivery(long deliveryId, long subscriptionId, String state, in
                 m.getPublisher(), m.getPublishedAt(), m.getExpiresAt());
     }
 
+    /** A delivery just stored, not attempted yet, as a fetch would read it. */
+    static DueDelivery stored(long deliveryId, long subscriptionId, long messageSeq, boolean messageRow, NewMessage m) {
+        return new DueDelivery(deliveryId, subscriptionId, DeliveryEntity.PENDING, 0, m.publishedAt(), 0, null,
+                messageSeq, messageRow, m.msgId(), m.topicId(), m.data(), m.mimeType(), m.priority(), m.correlationId(),
+                m.inReplyTo(), m.extClientId(), m.publisher(), m.publishedAt(), m.expiresAt());
+    }
+
     /**
      * Whether it may be attempted now: its next attempt has come, or its last attempt was made before the service
      * registered (a new registration does not wait out the backoff of the previous one).

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -40,13 +41,14 @@ final class QueueStatements {
     private static final String MESSAGE_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
     private static final String INSERT_MESSAGE = "INSERT INTO COURIER_MESSAGE (ID, PRIORITY, " + MESSAGE_COLUMNS
             + ") VALUES (?, ?, " + MESSAGE_VALUES + ")";
+    /** A new delivery, claimed as it is stored or not (see {@link #insert}). */
     private static final String INSERT_DELIVERY = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID, SUBSCRIPTIONID, STATE,"
-            + " PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT) VALUES (?, ?, ?, '" + DeliveryEntity.PENDING
-            + "', ?, 0, ?, 0)";
+            + " PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT, CLAIMEDBY) VALUES (?, ?, ?, '"
+            + DeliveryEntity.PENDING + "', ?, 0, ?, 0, ?)";
     /** A delivery with its message in its row: INSERT_DELIVERY's columns, then the message's. */
     private static final String INSERT_DELIVERY_WITH_MESSAGE = "INSERT INTO COURIER_DELIVERY (ID, MESSAGE_ID,"
-            + " SUBSCRIPTIONID, STATE, PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT, " + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, '" + DeliveryEntity.PENDING + "', ?, 0, ?, 0, " + MESSAGE_VALUES + ")";
+            + " SUBSCRIPTIONID, STATE, PRIORITY, ATTEMPTS, NEXTATTEMPTAT, LASTATTEMPTAT, CLAIMEDBY, " + MESSAGE_COLUMNS
+            + ") VALUES (?, ?, ?, '" + DeliveryEntity.PENDING + "', ?, 0, ?, 0, ?, " + MESSAGE_VALUES + ")";
 
     /**
      * The newest pending delivery of the highest priority below a bound, with its next attempt: the queue index
@@ -231,10 +233,12 @@ final class QueueStatements {
     /**
      * Inserts the messages: those for one subscription as deliveries that hold them, the others as message rows
      * and their deliveries; each kind of row as one JDBC batch. Keys are taken in the messages' order, whichever
-     * table they go to: publish order.
+     * table they go to: publish order. The deliveries of the subscriptions {@code handed} names are added to
+     * {@code stored}, as a fetch would read them, and where nodes share the queue are claimed by {@code claimant}
+     * as they are stored: the node hands them to its worker in memory, and no other node may take them meanwhile.
      */
-    void insert(Connection c, List<NewMessage> messages, LongSupplier messageKeys, LongSupplier deliveryKeys)
-            throws SQLException {
+    void insert(Connection c, Claimant claimant, List<NewMessage> messages, LongSupplier messageKeys,
+            LongSupplier deliveryKeys, LongPredicate handed, List<DueDelivery> stored) throws SQLException {
         long[] keys = new long[messages.size()];
         List<Integer> inDelivery = new ArrayList<>();
         List<Integer> withRow = new ArrayList<>();
@@ -247,12 +251,9 @@ final class QueueStatements {
                 PreparedStatement ps = use.statement();
                 for (int i : inDelivery) {
                     NewMessage m = messages.get(i);
-                    ps.setLong(1, deliveryKeys.getAsLong());
-                    ps.setLong(2, keys[i]);
-                    ps.setLong(3, m.subscriptionIds().get(0));
-                    ps.setInt(4, m.priority());
-                    ps.setLong(5, m.publishedAt());
-                    setMessageColumns(ps, 6, m);
+                    setDeliveryColumns(ps, claimant, deliveryKeys.getAsLong(), keys[i], false, m,
+                            m.subscriptionIds().get(0), handed, stored);
+                    setMessageColumns(ps, 7, m);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -278,16 +279,29 @@ final class QueueStatements {
                 for (int i : withRow) {
                     NewMessage m = messages.get(i);
                     for (long subscriptionId : m.subscriptionIds()) {
-                        ps.setLong(1, deliveryKeys.getAsLong());
-                        ps.setLong(2, keys[i]);
-                        ps.setLong(3, subscriptionId);
-                        ps.setInt(4, m.priority());
-                        ps.setLong(5, m.publishedAt());
+                        setDeliveryColumns(ps, claimant, deliveryKeys.getAsLong(), keys[i], true, m, subscriptionId,
+                                handed, stored);
                         ps.addBatch();
                     }
                 }
                 ps.executeBatch();
             }
+        }
+    }
+
+    /** Sets a new delivery's columns, parameters 1 to 6, and adds it to {@code stored} if it is handed. */
+    private void setDeliveryColumns(PreparedStatement ps, Claimant claimant, long id, long messageKey,
+            boolean messageRow, NewMessage m, long subscriptionId, LongPredicate handed, List<DueDelivery> stored)
+            throws SQLException {
+        boolean hand = handed.test(subscriptionId);
+        ps.setLong(1, id);
+        ps.setLong(2, messageKey);
+        ps.setLong(3, subscriptionId);
+        ps.setInt(4, m.priority());
+        ps.setLong(5, m.publishedAt());
+        ps.setString(6, hand && shared != null ? claimant.incarnation() : null);
+        if (hand) {
+            stored.add(DueDelivery.stored(id, subscriptionId, messageKey, messageRow, m));
         }
     }
 

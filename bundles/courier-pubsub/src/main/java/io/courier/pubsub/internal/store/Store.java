@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 import javax.persistence.EntityManager;
@@ -166,21 +167,31 @@ public class Store implements AutoCloseable {
      * failed ones their next attempt or makes them dead. Each topic's last message and each subscription's counts
      * are gathered for {@link #flushTallies}.
      *
+     * <p>
+     * The new deliveries of the subscriptions {@code handed} names are returned, for the node to hand them to its
+     * workers in memory rather than have them fetched back; where nodes share the database, they are claimed by
+     * this node as they are stored (see {@link QueueStatements#insert}), and the node delivers them, lets them go or
+     * fetches them again itself.
+     *
+     * @return the new deliveries of the subscriptions {@code handed} names, as a fetch would read them
      * @throws DuplicateMessageIdException if a caller-chosen message id is already stored or repeated in the
      *                                     batch; nothing is written then
      */
-    public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+    public List<DueDelivery> write(List<NewMessage> messages, List<Acknowledgement> acknowledgements,
+            LongPredicate handed) {
         if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty()
                 && (!dialect.sharedByNodes() || a.outcome().released().isEmpty()))) {
-            return;
+            return List.of();
         }
         Tallies.Unwritten gathered = new Tallies.Unwritten();
+        List<DueDelivery> stored = new ArrayList<>();
         try {
             changeDeliveries((em, c, change) -> {
                 if (!messages.isEmpty()) {
                     checkIdsAreFree(em, messages);
                     OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
-                    queue.insert(c, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class));
+                    queue.insert(c, claimant, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class),
+                            handed, stored);
                     messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
                     gathered.published(messages);
                 }
@@ -207,6 +218,12 @@ public class Store implements AutoCloseable {
             vacuum.deleted(acknowledgements.stream().mapToLong(a -> a.outcome().delivered().size()
                     + a.outcome().expired().size()).sum());
         }
+        return stored;
+    }
+
+    /** Stores messages and records outcomes as {@link #write(List, List, LongPredicate)} does, handing nothing. */
+    public void write(List<NewMessage> messages, List<Acknowledgement> acknowledgements) {
+        write(messages, acknowledgements, subscription -> false);
     }
 
     /** Vacuums of the queue's tables run so far by this store (see {@link QueueVacuum}). */

@@ -108,8 +108,9 @@ class KeySequenceTest {
                 AtomicLong keys = new AtomicLong(1_000_000);
                 List<NewMessage> next = new ArrayList<>(messages("t2-", 100, a, b));
                 next.addAll(messages("o2-", 20, other));
-                new QueueStatements(new KeptStatements(), db.dialect()).insert(countingRuns(c, runs), next, keys::incrementAndGet,
-                        keys::incrementAndGet);
+                new QueueStatements(new KeptStatements(), db.dialect()).insert(countingRuns(c, runs),
+                        new Claimant("i", "n", 10_000), next, keys::incrementAndGet, keys::incrementAndGet, s -> false,
+                        new ArrayList<>());
                 c.commit();
             }
             assertEquals(1, runs.get("INSERT INTO COURIER_MESSAGE"), "one INSERT for the 100 messages: " + runs);

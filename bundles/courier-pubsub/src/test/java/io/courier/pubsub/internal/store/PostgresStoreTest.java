@@ -288,6 +288,27 @@ class PostgresStoreTest extends StoreTest {
     }
 
     @Test
+    void deliveriesHandedOverAsTheyAreStoredAreTheirNodesUntilItLetsThemGo() {
+        SubscriptionRow sub = subscribe("svc", "svc");
+        beat(store, "a");
+        Store b = node("b");
+        List<DueDelivery> handed = store.write(List.of(message("h1", 5, 1_000, sub), message("h2", 5, 1_001, sub)),
+                List.of(), subscription -> true);
+        store.write(List.of(message("free", 5, 1_002, sub)), List.of(), subscription -> false);
+
+        assertEquals(List.of("free"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
+                "what a handed over to itself is claimed by a, live; what it did not is anyone's");
+        BatchOutcome letGo = new BatchOutcome();
+        letGo.released(handed.get(1));
+        store.write(List.of(), List.of(new Acknowledgement(sub.id(), letGo, 3_000)));
+        assertEquals(List.of("h2", "free"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
+                "a let go of h2; b fetches its own again");
+        store.leave("a", store.incarnation());
+        assertEquals(List.of("h1", "h2", "free"), msgIds(b.fetchDue(sub.id(), 3_000, 0, 10, false)),
+                "a stopped: h1, which it still held, is b's too");
+    }
+
+    @Test
     void whatABatchDidNotAttemptIsLetGoForAnyNode() {
         SubscriptionRow sub = subscribe("svc", "svc");
         published(sub, 4);

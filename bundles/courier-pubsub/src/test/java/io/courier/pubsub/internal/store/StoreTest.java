@@ -112,6 +112,29 @@ abstract class StoreTest {
         store.write(messages, List.of());
     }
 
+    /**
+     * A write hands back the new deliveries of the subscriptions it is told to hand over, for the node's workers to
+     * deliver without fetching them: each exactly as a fetch reads it, a shared topic's message with its own row.
+     */
+    @Test
+    void theNewDeliveriesOfHandedSubscriptionsComeBackFromTheWriteAsAFetchReadsThem() {
+        SubscriptionRow own = subscribe("svc", "svc");
+        SubscriptionRow a = subscribe("a", "/shared");
+        SubscriptionRow b = subscribe("b", "/shared");
+        List<DueDelivery> handed = store.write(List.of(message("m1", 5, 1_000, own), message("m2", 7, 1_001, a, b),
+                chosen("m3", own)), List.of(), subscription -> subscription != b.id());
+
+        Map<Long, List<DueDelivery>> bySubscription = handed.stream()
+                .collect(Collectors.groupingBy(DueDelivery::subscriptionId));
+        assertEquals(Set.of(own.id(), a.id()), bySubscription.keySet(), "b's delivery is not handed over");
+        for (SubscriptionRow sub : List.of(own, a)) {
+            List<DueDelivery> fetched = store.fetchDue(sub.id(), 2_000, 0, 10, false);
+            assertEquals(Set.copyOf(fetched), Set.copyOf(bySubscription.get(sub.id())), sub.subscriber());
+        }
+        assertEquals(List.of("m2"), ids(store.fetchDue(b.id(), 2_000, 0, 10, false)), "b's is stored all the same");
+        assertEquals(List.of(), store.write(List.of(message("m4", 5, 1_003, own)), List.of(), subscription -> false));
+    }
+
     /** Records the outcome of a subscription's delivery batch as its acknowledgement does. */
     private void complete(long subscriptionId, BatchOutcome outcome, long now) {
         store.write(List.of(), List.of(new Acknowledgement(subscriptionId, outcome, now)));
