@@ -58,8 +58,6 @@ final class SubscriptionWorker implements Runnable {
      * this long plus one call.
      */
     static final long MAX_BATCH_MS = 250;
-    /** The hand holds at most this many batches: beyond, new deliveries wait in the store, fetched by a later run. */
-    static final int HAND_BATCHES = 4;
 
     /** What became of one delivery. */
     private enum Result {
@@ -122,14 +120,15 @@ final class SubscriptionWorker implements Runnable {
     /**
      * Whether the deliveries stored from now on are to be handed to this worker (and, where nodes share the
      * database, claimed by this node as they are stored): its last run delivered all that was due, to a service
-     * registered here, not ordered, not paused, and the hand has room.
+     * registered here, not ordered, not paused, and the hand holds less than a batch. Beyond, new deliveries wait in
+     * the store, for a later fetch or another node: a node holds at most a batch in hand besides the one it delivers.
      */
     boolean takesHandoffs() {
         if (!takesHandoffs) {
             return false;
         }
         synchronized (hand) {
-            return hand.size() < HAND_BATCHES * engine.batchSize();
+            return hand.size() < engine.batchSize();
         }
     }
 
@@ -335,18 +334,27 @@ final class SubscriptionWorker implements Runnable {
     private void letGoOfHand() {
         takesHandoffs = false;
         lookInStore = true;
-        BatchOutcome outcome = new BatchOutcome();
+        List<DueDelivery> held;
         synchronized (hand) {
-            hand.forEach(outcome::released);
+            held = List.copyOf(hand);
             hand.clear();
         }
-        if (outcome.released().isEmpty() || !engine.store().sharedByNodes()) {
+        if (held.isEmpty() || !engine.store().sharedByNodes()) {
             return;
         }
+        BatchOutcome outcome = new BatchOutcome();
+        held.forEach(outcome::released);
         try {
             engine.acknowledge(subscription, outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the node's stop lets go of its claims
+        } catch (RuntimeException e) {
+            synchronized (hand) { // the store failed: let go of them on the next run
+                for (int i = held.size() - 1; i >= 0; i--) {
+                    hand.addFirst(held.get(i));
+                }
+            }
+            throw e;
         }
     }
 
