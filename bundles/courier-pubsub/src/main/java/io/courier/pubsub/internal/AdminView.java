@@ -195,7 +195,11 @@ final class AdminView implements PubSubAdmin {
 
     @Override
     public int purge(String name, boolean dead) {
-        int purged = store.purge(ids(subscriptionsNamed(name)), dead);
+        List<Long> ids = ids(subscriptionsNamed(name));
+        int purged = store.purge(ids, dead);
+        if (!dead) {
+            engine.purged(ids);
+        }
         LOG.info("Purged {} {} of '{}'", purged, dead ? "dead letters" : "pending messages", name);
         return purged;
     }

@@ -1,8 +1,10 @@
 package io.courier.pubsub.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -164,6 +166,11 @@ final class DeliveryEngine {
                 wake(subscriptionId);
             }
         });
+    }
+
+    /** The pending deliveries of these subscriptions were purged: what their workers hold in hand is not delivered. */
+    void purged(Collection<Long> subscriptionIds) {
+        subscriptionIds.stream().map(workers::get).filter(Objects::nonNull).forEach(SubscriptionWorker::purged);
     }
 
     /** Another node woke a subscription: its worker looks at once if its service is registered here. */

@@ -144,6 +144,13 @@ final class SubscriptionWorker implements Runnable {
         runSoon();
     }
 
+    /** The subscription's pending deliveries were purged: those in hand are gone from the store, not delivered. */
+    void purged() {
+        synchronized (hand) {
+            hand.clear();
+        }
+    }
+
     int inFlight() {
         return inFlight.get();
     }

@@ -169,4 +169,31 @@ class SubscriptionWorkerTest {
             assertEquals(ids, handled, "delivered once each, to the service's new registration");
         }
     }
+
+    @Test
+    void whatIsInHandWhenItsSubscriptionIsPurgedIsNotDelivered() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SubscriptionRow sub = fixture.service("purged", m -> {
+            handled.add(m.msgId());
+            if (handled.size() == 1) {
+                inCall.countDown();
+                release.await();
+            }
+        });
+        DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
+        engine.wake(sub);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.takesHandoffs(sub.id()));
+        String first = fixture.publish(engine, sub);
+        assertEquals(true, inCall.await(10, TimeUnit.SECONDS));
+
+        List<String> inHand = List.of(fixture.publish(engine, sub), fixture.publish(engine, sub));
+        assertEquals(3, fixture.store.purge(List.of(sub.id()), false), "the one in its call and the two in hand");
+        engine.purged(List.of(sub.id()));
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.inFlight(sub.id()) == 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(
+                List.of(first), handled, "delivered; purged while in hand, never to be delivered: " + inHand));
+    }
 }
