@@ -2,6 +2,7 @@ package io.courier.pubsub.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,7 @@ import io.courier.core.ServiceRegistry;
 import io.courier.pubsub.internal.store.Acknowledgement;
 import io.courier.pubsub.internal.store.BatchOutcome;
 import io.courier.pubsub.internal.store.DueDelivery;
+import io.courier.pubsub.internal.store.NewMessage;
 import io.courier.pubsub.internal.store.Store;
 import io.courier.pubsub.internal.store.SubscriptionRow;
 import io.courier.pubsub.internal.store.WakeChannel;
@@ -40,8 +42,8 @@ import io.courier.pubsub.internal.store.WakeChannel;
  * by a timer when their next retry is due, and, as a safety net for any wake-up that never came, by a periodic
  * sweep that asks the store which idle subscriptions have due deliveries. A worker that has delivered all that was
  * due takes the deliveries this node stores for it in hand as they are stored, instead of fetching them back
- * ({@link SubscriptionWorker#takesHandoffs}). Where nodes share the database, a
- * publish to a service that is not registered here wakes the nodes where it is ({@link WakeChannel}).
+ * ({@link SubscriptionWorker#handoffRoom}). Where nodes share the database, a publish to a service that is not
+ * registered here wakes the nodes where it is ({@link WakeChannel}).
  */
 final class DeliveryEngine {
 
@@ -141,26 +143,29 @@ final class DeliveryEngine {
     }
 
     /**
-     * Whether a subscription's new deliveries go to its worker in memory as they are stored, claimed by this node
-     * ({@link SubscriptionWorker#takesHandoffs}); only while this node holds its name.
+     * How many new deliveries of a subscription may go to its worker in memory as they are stored, claimed by this
+     * node ({@link SubscriptionWorker#handoffRoom}): none unless its service is registered here, it is not paused and
+     * this node holds its name.
      */
-    boolean takesHandoffs(long subscriptionId) {
+    int handoffRoom(long subscriptionId) {
         SubscriptionWorker w = workers.get(subscriptionId);
-        return running && w != null && w.takesHandoffs() && nodeHeld();
+        return running && w != null && registeredHere(subscriptionId).filter(s -> !s.paused()).isPresent()
+                && nodeHeld() ? w.handoffRoom() : 0;
     }
 
     /**
-     * New deliveries were stored, {@code count} of them per subscription: those {@link #takesHandoffs} let through,
-     * {@code handed}, go to their workers; a subscription with others has its delivery woken.
+     * Messages were stored: their deliveries that {@link #handoffRoom} made room for, {@code handedOver}, go to their
+     * workers; a subscription with others has its delivery woken.
      */
-    void stored(Map<Long, Integer> count, List<DueDelivery> handed) {
-        Map<Long, List<DueDelivery>> handedBySubscription = handed.stream()
+    void stored(List<NewMessage> stored, List<DueDelivery> handedOver) {
+        Map<Long, Integer> count = new HashMap<>();
+        stored.forEach(m -> m.subscriptionIds().forEach(id -> count.merge(id, 1, Integer::sum)));
+        Map<Long, List<DueDelivery>> bySubscription = handedOver.stream()
                 .collect(Collectors.groupingBy(DueDelivery::subscriptionId));
         count.forEach((subscriptionId, n) -> {
-            List<DueDelivery> inHand = handedBySubscription.getOrDefault(subscriptionId, List.of());
-            SubscriptionWorker w = workers.get(subscriptionId);
-            if (running && w != null && !inHand.isEmpty()) {
-                w.hand(inHand); // once stopping, they are this node's claims, let go by its stop
+            List<DueDelivery> inHand = bySubscription.getOrDefault(subscriptionId, List.of());
+            if (running && !inHand.isEmpty()) {
+                workers.get(subscriptionId).hand(inHand); // once stopping, they are claims its stop lets go of
             }
             if (inHand.size() < n) {
                 wake(subscriptionId);

@@ -1,7 +1,9 @@
 package io.courier.pubsub.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.LongPredicate;
+import java.util.function.LongToIntFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +45,9 @@ import io.courier.pubsub.internal.store.Store;
  * up to {@link #GATHER_MICROS} µs for as many publish calls as the last commit answered. With eight such
  * publishers, commits went from about 5 to 7.8 messages each, and the rate rose by about a quarter.
  * <p>
- * Once a commit succeeds, the writer hands its messages to {@code onStored}, with the new deliveries of the
- * subscriptions that {@code handed} names (see {@link Store#write}), before it answers the commit's callers: an
+ * Before a commit, the writer asks {@code handoffRoom} how many new deliveries of each subscription it stores may be
+ * handed over to that subscription's worker as they are stored (see {@link Store#write}). Once the commit succeeds,
+ * it hands its messages to {@code onStored} with those deliveries, before it answers the commit's callers: an
  * acknowledgement of one of those deliveries can only be written by a later commit.
  * <p>
  * Every {@link #TALLIES_MS} ms, and once more when it stops, the writer also writes the topics' last messages and
@@ -73,7 +77,7 @@ final class GroupCommitWriter {
     }
 
     private final Store store;
-    private final LongPredicate handed;
+    private final LongToIntFunction handoffRoom;
     private final BiConsumer<List<NewMessage>, List<DueDelivery>> onStored;
     private final long ackLingerNanos;
     private final long gatherNanos;
@@ -83,15 +87,16 @@ final class GroupCommitWriter {
     private volatile boolean running;
     private Thread thread;
 
-    GroupCommitWriter(Store store, LongPredicate handed, BiConsumer<List<NewMessage>, List<DueDelivery>> onStored) {
-        this(store, handed, onStored, TimeUnit.MICROSECONDS.toNanos(ACK_LINGER_MICROS),
+    GroupCommitWriter(Store store, LongToIntFunction handoffRoom,
+            BiConsumer<List<NewMessage>, List<DueDelivery>> onStored) {
+        this(store, handoffRoom, onStored, TimeUnit.MICROSECONDS.toNanos(ACK_LINGER_MICROS),
                 TimeUnit.MICROSECONDS.toNanos(GATHER_MICROS));
     }
 
-    GroupCommitWriter(Store store, LongPredicate handed, BiConsumer<List<NewMessage>, List<DueDelivery>> onStored,
-            long ackLingerNanos, long gatherNanos) {
+    GroupCommitWriter(Store store, LongToIntFunction handoffRoom,
+            BiConsumer<List<NewMessage>, List<DueDelivery>> onStored, long ackLingerNanos, long gatherNanos) {
         this.store = store;
-        this.handed = handed;
+        this.handoffRoom = handoffRoom;
         this.onStored = onStored;
         this.ackLingerNanos = ackLingerNanos;
         this.gatherNanos = gatherNanos;
@@ -318,7 +323,7 @@ final class GroupCommitWriter {
         List<DueDelivery> handedOver;
         try {
             handedOver = store.write(messages,
-                    batch.stream().map(Pending::acknowledgement).filter(Objects::nonNull).toList(), handed);
+                    batch.stream().map(Pending::acknowledgement).filter(Objects::nonNull).toList(), handOver());
         } catch (RuntimeException e) {
             if (batch.size() > 1 && e instanceof DuplicateMessageIdException) {
                 // One bad message must not fail the others: store them one by one.
@@ -349,6 +354,16 @@ final class GroupCommitWriter {
             }
         }
         batch.forEach(p -> p.stored().complete(null));
+    }
+
+    /** Which new deliveries to hand over: of each subscription, as many as its worker had room for before the commit. */
+    private LongPredicate handOver() {
+        Map<Long, Integer> room = new HashMap<>();
+        return subscriptionId -> {
+            int left = room.computeIfAbsent(subscriptionId, handoffRoom::applyAsInt);
+            room.put(subscriptionId, Math.max(0, left - 1));
+            return left > 0;
+        };
     }
 
     private static PublishException reason(NewMessage m, RuntimeException e) {

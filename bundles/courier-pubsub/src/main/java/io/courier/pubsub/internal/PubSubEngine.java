@@ -99,7 +99,7 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
             return;
         }
         routing.reload(store::loadTopics);
-        GroupCommitWriter writer = new GroupCommitWriter(store, this::handedOver, this::wakeSubscribers);
+        GroupCommitWriter writer = new GroupCommitWriter(store, this::handoffRoom, this::wakeSubscribers);
         DeliveryEngine engine = new DeliveryEngine(store, registry, routing, policies::of, metrics,
                 writer::acknowledge, settings.deliveryThreads(), settings.batchSize(), settings.sweepIntervalMs());
         Registrations registrations = new Registrations(store, routing, engine);
@@ -195,20 +195,21 @@ public class PubSubEngine implements PubSub, PublishChannel, PubSubAdmin {
                 : "The store is unreachable: " + d.problem();
     }
 
-    /** Whether a subscription's new deliveries are handed to its worker as they are stored (see DeliveryEngine). */
-    private boolean handedOver(long subscriptionId) {
+    /** How many new deliveries of a subscription may be handed to its worker as they are stored (see DeliveryEngine). */
+    private int handoffRoom(long subscriptionId) {
         Running r = running;
-        return r != null && r.engine().takesHandoffs(subscriptionId);
+        return r == null ? 0 : r.engine().handoffRoom(subscriptionId);
     }
 
-    /** Newly stored messages: counted for their subscribers, and their subscriptions' delivery woken or handed them. */
-    private void wakeSubscribers(List<NewMessage> stored, List<DueDelivery> handed) {
+    /** Newly stored messages: counted for their subscribers, and delivered (see DeliveryEngine#stored). */
+    private void wakeSubscribers(List<NewMessage> stored, List<DueDelivery> handedOver) {
         Map<Long, Integer> perSubscription = new HashMap<>();
         stored.forEach(m -> m.subscriptionIds().forEach(id -> perSubscription.merge(id, 1, Integer::sum)));
-        perSubscription.forEach((id, n) -> routing.subscription(id).ifPresent(s -> metrics.published(s.subscriber(), n)));
+        perSubscription.forEach((id, n) -> routing.subscription(id)
+                .ifPresent(s -> metrics.published(s.subscriber(), n)));
         Running r = running;
         if (r != null) {
-            r.engine().stored(perSubscription, handed);
+            r.engine().stored(stored, handedOver);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -28,12 +29,14 @@ import io.courier.pubsub.internal.store.SubscriptionRow;
  * a time; a wake-up during a run makes it run again.
  * <p>
  * Once a run has delivered everything that was due, the worker takes in hand the deliveries this node stores for it
- * from then on, as they are stored ({@link #takesHandoffs}), and delivers them without fetching them back. The hand
- * is a copy of rows of the store that this node claimed as it stored them (where nodes share the database): a
- * fetch reads them too, so a run that fetches drops from the hand what it fetched, and a handoff of a delivery the
- * batch in hand holds is dropped. Any other wake-up (a retry due, a registration, the sweep, a failure) makes the
- * next run fetch, which keeps priorities, retries and backlogs in the store's order; a run that may not deliver
- * (service gone, paused, ...) lets go of what the hand holds, for the store and other nodes to deliver.
+ * from then on, as they are stored ({@link #handoffRoom}), and delivers them without fetching them back. The hand is
+ * a copy of rows of the store, claimed by this node as it stored them where nodes share the database: a fetch reads
+ * them too, so a fetch drops from the hand what it fetched, and until its batch is acknowledged a handoff of one of
+ * them is dropped. That holds because every acknowledgement is written by the publish writer, after it has handed
+ * over what the same or an earlier commit stored ({@link GroupCommitWriter}). Any other wake-up (a retry due, a
+ * registration, the sweep, a failure) makes the next run fetch, and so does a run a quarter of the lease after the last
+ * fetch: retries, higher priorities, other nodes' leftovers and backlogs are delivered in the store's order. A run
+ * that may not deliver (service gone, paused, ...) lets go of what the hand holds, for the store and any node.
  * <p>
  * Only the service's own failures count as attempts. A delivery that could not be made because the service went
  * away, Courier is stopping, or no handler thread was free stays pending with its attempts unchanged.
@@ -74,12 +77,19 @@ final class SubscriptionWorker implements Runnable {
     private volatile boolean again;
     /** Whether the next run fetches from the store; else it delivers what the hand holds. */
     private volatile boolean lookInStore = true;
+    /** When the last fetch was made (System.nanoTime). */
+    private volatile long fetchedAt = System.nanoTime();
     /** Whether new deliveries are handed to this worker as they are stored: set by each run, for the next. */
-    private volatile boolean takesHandoffs;
-    /** Deliveries stored by this node, handed over in publish order. Guarded by itself. */
-    private final ArrayDeque<DueDelivery> hand = new ArrayDeque<>();
+    private volatile boolean takingHandoffs;
+    /** Deliveries stored by this node, handed over, each with when (System.nanoTime). Guarded by itself. */
+    private final ArrayDeque<Handed> hand = new ArrayDeque<>();
     /** The deliveries of the fetched batch until it is acknowledged: not taken in hand again. Guarded by hand. */
     private Set<Long> fetched = Set.of();
+    /** Deliveries whose claims a release could not let go of (the store failed): let go by the next run. */
+    private final List<DueDelivery> toLetGo = new ArrayList<>(); // worker thread only
+
+    private record Handed(DueDelivery delivery, long at) {
+    }
     /** When the service last registered: what its previous registration left waiting for a retry is due at once. */
     private volatile long registeredAt;
     /** A call given up on (timed out) that has not returned yet: no other call goes to the service meanwhile. */
@@ -118,37 +128,42 @@ final class SubscriptionWorker implements Runnable {
     }
 
     /**
-     * Whether the deliveries stored from now on are to be handed to this worker (and, where nodes share the
-     * database, claimed by this node as they are stored): its last run delivered all that was due, to a service
-     * registered here, not ordered, not paused, and the hand holds less than a batch. Beyond, new deliveries wait in
-     * the store, for a later fetch or another node: a node holds at most a batch in hand besides the one it delivers.
+     * How many of the deliveries stored from now on may be handed to this worker (where nodes share the database,
+     * claimed by this node as they are stored): none unless its last run delivered all that was due and was not
+     * ordered; then what fills the hand up to a batch. Beyond, new deliveries wait in the store, for a later fetch
+     * or another node: a node holds at most a batch in hand besides the one it delivers.
      */
-    boolean takesHandoffs() {
-        if (!takesHandoffs) {
-            return false;
+    int handoffRoom() {
+        if (!takingHandoffs) {
+            return 0;
         }
         synchronized (hand) {
-            return hand.size() < engine.batchSize();
+            return Math.max(0, engine.batchSize() - hand.size());
         }
     }
 
     /** Deliveries just stored for this subscription, claimed by this node: delivered by the next run. */
     void hand(List<DueDelivery> stored) {
+        long now = System.nanoTime();
         synchronized (hand) {
             for (DueDelivery d : stored) {
                 if (!fetched.contains(d.deliveryId())) {
-                    hand.add(d);
+                    hand.add(new Handed(d, now));
                 }
             }
         }
         runSoon();
     }
 
-    /** The subscription's pending deliveries were purged: those in hand are gone from the store, not delivered. */
+    /**
+     * The subscription's pending deliveries were purged here: those in hand are gone from the store, not delivered;
+     * the next run fetches (what a commit stored just after the purge is still there).
+     */
     void purged() {
         synchronized (hand) {
             hand.clear();
         }
+        wake();
     }
 
     int inFlight() {
@@ -188,6 +203,8 @@ final class SubscriptionWorker implements Runnable {
                         STORE_RETRY_MIN_MS / 1000, STORE_RETRY_MAX_MS / 1000);
             }
             LOG.debug("Store failure; next try in {} ms", storeRetryMs, e);
+            takingHandoffs = false;
+            lookInStore = true;
             wakeAt(System.currentTimeMillis() + storeRetryMs);
             storeRetryMs = Math.min(storeRetryMs * 2, STORE_RETRY_MAX_MS);
         } finally {
@@ -199,58 +216,42 @@ final class SubscriptionWorker implements Runnable {
         }
     }
 
+    /** What a run delivers to: the service registered here, and its policy. */
+    private record Target(RegisteredService service, DeliveryPolicy policy) {
+    }
+
     /** Delivers one batch; returns whether there may be more to deliver now. */
     private boolean deliverBatch() {
-        if (abandoned != null) {
+        letGoOf(List.of()); // what an earlier release could not let go of
+        Target target = target();
+        if (target == null) {
             letGoOfHand();
-            return false; // the abandoned call's return wakes the worker
-        }
-        Optional<RegisteredService> found = engine.registry().find(subscription.subscriber());
-        if (found.isEmpty()) {
-            LOG.debug("'{}' is not registered: its messages on '{}' wait for it", subscription.subscriber(), topic);
-            letGoOfHand();
-            return false; // delivered when the service registers again
-        }
-        if (engine.paused(subscription.id())) {
-            LOG.debug("Delivery to '{}' of topic '{}' is paused", subscription.subscriber(), topic);
-            letGoOfHand();
-            return false; // resume wakes it
-        }
-        if (!engine.nodeHeld()) {
-            LOG.debug("This node does not hold its name yet: delivery to '{}' waits", subscription.subscriber());
-            letGoOfHand();
-            wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
             return false;
         }
-        RegisteredService service = found.get();
-        DeliveryPolicy policy = engine.policy(service);
-        if (policy.ordered() && !engine.store().holdOrdered(subscription.id())) {
-            LOG.debug("Another node delivers the ordered subscription of '{}' to '{}'", topic,
-                    subscription.subscriber());
-            letGoOfHand();
-            wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
-            return false;
-        }
+        RegisteredService service = target.service();
+        DeliveryPolicy policy = target.policy();
         long now = System.currentTimeMillis();
         int limit = engine.batchSize();
-        boolean fetching = lookInStore || policy.ordered();
+        boolean fetching = lookInStore || policy.ordered()
+                || System.nanoTime() - fetchedAt >= TimeUnit.MILLISECONDS.toNanos(engine.store().leaseMs() / 4);
         List<DueDelivery> batch;
         if (fetching) {
-            lookInStore = false;
+            fetchedAt = System.nanoTime();
             batch = engine.store().fetchDue(subscription.id(), now, registeredAt, limit, policy.ordered());
+            lookInStore = false;
             LOG.debug("{} deliveries of '{}' to '{}' fetched", batch.size(), topic, subscription.subscriber());
             holdFetched(batch);
             headDueAt = 0;
             if (batch.isEmpty()) {
                 engine.store().nextAttemptAt(subscription.id(), now).ifPresent(this::wakeAt);
-                takesHandoffs = !policy.ordered();
+                takingHandoffs = !policy.ordered();
                 return false;
             }
         } else {
             batch = takeFromHand(limit);
             if (batch.isEmpty()) {
-                takesHandoffs = true;
-                return false;
+                takingHandoffs = !lookInStore; // what it dropped as too old is fetched again
+                return lookInStore;
             }
         }
         inFlight.set(batch.size());
@@ -294,33 +295,77 @@ final class SubscriptionWorker implements Runnable {
         } finally {
             holdFetched(List.of());
         }
-        // Every delivery of the batch done with, and a fetch that found fewer than it could take: nothing else is due
-        // in the store, and what is stored from now on comes in hand. Otherwise (a full batch, a failure that may
-        // have left the head waiting, a batch cut short or deferred) the next run fetches.
+        // Every delivery of the batch done with, and a fetch that found fewer than it could take: nothing else was due
+        // in the store for this node (a retry to come has its wake-up), and what is stored from now on comes in hand.
+        // Otherwise (a full batch, a failure, a batch cut short or deferred) the next run fetches.
         boolean allDone = outcome.delivered().size() + outcome.expired().size() == batch.size();
         boolean caughtUp = allDone && !(fetching && batch.size() == limit);
         if (!caughtUp) {
             lookInStore = true;
         }
-        takesHandoffs = caughtUp && !policy.ordered() && engine.running();
+        takingHandoffs = caughtUp && !policy.ordered() && engine.running();
         return abandoned == null && (!caughtUp && (cutShort || batch.size() == limit || !outcome.failed().isEmpty())
                 || handHolds());
+    }
+
+    /**
+     * The service to deliver to, and its policy; null if this run may not deliver: no service registered here, paused,
+     * this node not holding its name, another node delivering the ordered subscription, or an abandoned call that has
+     * not returned (each wakes the worker again as it says).
+     */
+    private Target target() {
+        if (abandoned != null) {
+            return null; // the abandoned call's return wakes the worker
+        }
+        Optional<RegisteredService> found = engine.registry().find(subscription.subscriber());
+        if (found.isEmpty()) {
+            LOG.debug("'{}' is not registered: its messages on '{}' wait for it", subscription.subscriber(), topic);
+            return null; // delivered when the service registers again
+        }
+        if (engine.paused(subscription.id())) {
+            LOG.debug("Delivery to '{}' of topic '{}' is paused", subscription.subscriber(), topic);
+            return null; // resume wakes it
+        }
+        if (!engine.nodeHeld()) {
+            LOG.debug("This node does not hold its name yet: delivery to '{}' waits", subscription.subscriber());
+            wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
+            return null;
+        }
+        DeliveryPolicy policy = engine.policy(found.get());
+        if (policy.ordered() && !engine.store().holdOrdered(subscription.id())) {
+            LOG.debug("Another node delivers the ordered subscription of '{}' to '{}'", topic,
+                    subscription.subscriber());
+            wakeAt(System.currentTimeMillis() + NODE_RETRY_MS);
+            return null;
+        }
+        return new Target(found.get(), policy);
     }
 
     /** The fetched batch, held until it is acknowledged: dropped from the hand, and not taken in hand again. */
     private void holdFetched(List<DueDelivery> batch) {
         synchronized (hand) {
             fetched = batch.stream().map(DueDelivery::deliveryId).collect(Collectors.toSet());
-            hand.removeIf(d -> fetched.contains(d.deliveryId()));
+            hand.removeIf(h -> fetched.contains(h.delivery().deliveryId()));
         }
     }
 
-    /** Up to {@code limit} deliveries from the hand, highest priority first, then in publish order. */
+    /**
+     * Up to {@code limit} deliveries from the hand, highest priority first, then in publish order. One handed over
+     * half a lease ago or more is left to a fetch, which reads it if this node still holds it: until then, no other
+     * node can have taken it, this node having held its name when it was stored and when it is taken (see
+     * {@link DeliveryEngine#nodeHeld}).
+     */
     private List<DueDelivery> takeFromHand(int limit) {
+        long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(engine.store().leaseMs() / 2);
         List<DueDelivery> batch = new ArrayList<>();
         synchronized (hand) {
             while (batch.size() < limit && !hand.isEmpty()) {
-                batch.add(hand.poll());
+                Handed h = hand.poll();
+                if (h.at() - oldest > 0) {
+                    batch.add(h.delivery());
+                } else {
+                    lookInStore = true;
+                }
             }
         }
         batch.sort(Comparator.comparingInt(DueDelivery::priority).reversed()
@@ -335,34 +380,44 @@ final class SubscriptionWorker implements Runnable {
     }
 
     /**
-     * Takes no more deliveries in hand and lets go of those it holds, for the store to deliver (where nodes share the
-     * database: their claims let go, any node may take them); the next run fetches.
+     * Takes no more deliveries in hand and lets go of those it holds, for the store to deliver: where nodes share the
+     * database, their claims let go and the nodes where the service is registered woken. The next run fetches.
      */
     private void letGoOfHand() {
-        takesHandoffs = false;
+        takingHandoffs = false;
         lookInStore = true;
         List<DueDelivery> held;
         synchronized (hand) {
-            held = List.copyOf(hand);
+            held = hand.stream().map(Handed::delivery).toList();
             hand.clear();
         }
-        if (held.isEmpty() || !engine.store().sharedByNodes()) {
-            return;
+        if (letGoOf(held)) {
+            engine.wake(subscription.id());
+        }
+    }
+
+    /**
+     * Lets go of the claims on these deliveries, and on those an earlier release could not let go of; returns
+     * whether it let go of any. Where one node has the database to itself, there is nothing to let go of.
+     *
+     * @throws RuntimeException if the store failed: they are let go of by the next run, never delivered from the
+     *                          hand (another node may deliver them meanwhile)
+     */
+    private boolean letGoOf(List<DueDelivery> deliveries) {
+        toLetGo.addAll(deliveries);
+        if (toLetGo.isEmpty() || !engine.store().sharedByNodes()) {
+            toLetGo.clear();
+            return false;
         }
         BatchOutcome outcome = new BatchOutcome();
-        held.forEach(outcome::released);
+        toLetGo.forEach(outcome::released);
         try {
             engine.acknowledge(subscription, outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the node's stop lets go of its claims
-        } catch (RuntimeException e) {
-            synchronized (hand) { // the store failed: let go of them on the next run
-                for (int i = held.size() - 1; i >= 0; i--) {
-                    hand.addFirst(held.get(i));
-                }
-            }
-            throw e;
         }
+        toLetGo.clear();
+        return true;
     }
 
     /** Adds to the outcome, as released, each delivery of the batch that it holds nothing about: not attempted. */
@@ -438,6 +493,9 @@ final class SubscriptionWorker implements Runnable {
         boolean dead = policy.exhausted(attempt);
         long next = dead ? now : now + policy.backoffMs(attempt);
         outcome.failed(new BatchOutcome.Failure(d.deliveryId(), attempt, next, dead, e.toString()));
+        if (!dead) {
+            wakeAt(next); // fetched then: the hand may keep the worker busy without a fetch until then
+        }
         if (dead) {
             LOG.warn("Message {} to '{}' is a dead letter after {} attempts; last error: {}"
                     + " (courier:browse --dead {} lists it)", d.msgId(), service.name(), attempt, e.toString(),

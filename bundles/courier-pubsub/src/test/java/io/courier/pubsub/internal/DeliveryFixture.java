@@ -2,6 +2,7 @@ package io.courier.pubsub.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.courier.api.PubSubMessage;
 import io.courier.core.RegisteredService;
@@ -23,7 +25,8 @@ import io.courier.pubsub.internal.store.TestDatabase.Kind;
 
 /**
  * Delivery as pub/sub wires it, outside OSGi: a real store (on an in-memory HSQLDB unless told otherwise), the
- * routing table, a registry of test services, and a delivery engine that acknowledges straight into the store.
+ * routing table, a registry of test services, and delivery engines, each with its publish writer, which acknowledges
+ * its batches and stores what is published.
  */
 final class DeliveryFixture implements AutoCloseable {
 
@@ -39,13 +42,9 @@ final class DeliveryFixture implements AutoCloseable {
     final AtomicInteger fetches = new AtomicInteger();
     final Routing routing = new Routing();
     final Registry registry = new Registry();
-    private final List<DeliveryEngine> engines = new ArrayList<>();
+    /** The engines made, each with its writer, in the order they were made. */
+    private final Map<DeliveryEngine, GroupCommitWriter> engines = new LinkedHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    /**
-     * Held by each write of publishes and acknowledgements, as the publish writer's one thread does: one at a time,
-     * a publish's handoff before any acknowledgement of what it handed.
-     */
-    private final Object writes = new Object();
 
     DeliveryFixture() {
         this(Kind.HSQLDB);
@@ -65,15 +64,14 @@ final class DeliveryFixture implements AutoCloseable {
         store.prepare();
     }
 
-    /** A delivery engine with these settings; closed with the fixture. */
+    /** A delivery engine with these settings, wired to a publish writer as pub/sub does; closed with the fixture. */
     DeliveryEngine engine(DeliveryPolicy policy, int threads, long sweepIntervalMs) {
+        AtomicReference<GroupCommitWriter> writer = new AtomicReference<>();
         DeliveryEngine engine = new DeliveryEngine(store, registry, routing, s -> policy, new Metrics(Instant.now()),
-                a -> {
-                    synchronized (writes) {
-                        store.write(List.of(), List.of(a));
-                    }
-                }, threads, 100, sweepIntervalMs);
-        engines.add(engine);
+                a -> writer.get().acknowledge(a), threads, 100, sweepIntervalMs);
+        writer.set(new GroupCommitWriter(store, engine::handoffRoom, engine::stored));
+        writer.get().start();
+        engines.put(engine, writer.get());
         return engine;
     }
 
@@ -96,17 +94,11 @@ final class DeliveryFixture implements AutoCloseable {
         return messages.stream().map(NewMessage::msgId).toList();
     }
 
-    /**
-     * Publishes one message to a subscription as the publish writer does: stored, handed to its worker if the engine
-     * takes its deliveries in hand, else its delivery woken; returns its id.
-     */
+    /** Publishes one message to a subscription through an engine's writer, as pub/sub does; returns its id. */
     String publish(DeliveryEngine engine, SubscriptionRow sub) {
-        List<NewMessage> messages = messages(sub, 1);
-        synchronized (writes) {
-            List<DueDelivery> handed = store.write(messages, List.of(), engine::takesHandoffs);
-            engine.stored(Map.of(sub.id(), 1), handed);
-        }
-        return messages.get(0).msgId();
+        NewMessage message = messages(sub, 1).get(0);
+        engines.get(engine).store(message);
+        return message.msgId();
     }
 
     private List<NewMessage> messages(SubscriptionRow sub, int count) {
@@ -128,7 +120,10 @@ final class DeliveryFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        engines.forEach(DeliveryEngine::stop);
+        engines.forEach((engine, writer) -> {
+            engine.stop(); // its last batches are acknowledged through its writer
+            writer.stop();
+        });
         store.close();
         db.close();
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
+import java.util.function.LongToIntFunction;
 import java.util.stream.Collectors;
 
 import javax.persistence.EntityManagerFactory;
@@ -49,8 +50,8 @@ import io.courier.pubsub.internal.store.TestDatabase;
 class GroupCommitWriterTest {
 
     private static final String GATE = "gate";
-    /** No subscription's deliveries handed over as they are stored: every one fetched. */
-    private static final LongPredicate NOT_HANDED = subscription -> false;
+    /** No subscription's worker takes deliveries in hand as they are stored: every one is fetched. */
+    private static final LongToIntFunction NO_ROOM = subscription -> 0;
 
     private TestDatabase db;
     private GatedStore store;
@@ -114,7 +115,7 @@ class GroupCommitWriterTest {
     }
 
     private GroupCommitWriter startWriter(Consumer<List<NewMessage>> onStored) {
-        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> onStored.accept(stored));
+        writer = new GroupCommitWriter(store, NO_ROOM, (stored, handed) -> onStored.accept(stored));
         writer.start();
         return writer;
     }
@@ -356,7 +357,7 @@ class GroupCommitWriterTest {
     void anAcknowledgementAfterACommitWithoutPublishesIsNotHeldBack() throws Exception {
         store.write(List.of(message("a", true), message("b", true)), List.of());
         List<DueDelivery> due = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false);
-        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> { }, SECONDS.toNanos(30), 0);
+        writer = new GroupCommitWriter(store, NO_ROOM, (stored, handed) -> { }, SECONDS.toNanos(30), 0);
         writer.start();
         store.acknowledged.clear(); // the insert above
 
@@ -370,7 +371,7 @@ class GroupCommitWriterTest {
 
     /** Starts a writer whose acknowledgements wait this long for a publish, and publishes one message through it. */
     private DueDelivery publishedThroughAWriterLingering(long ackLingerNanos) {
-        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> { }, ackLingerNanos, 0);
+        writer = new GroupCommitWriter(store, NO_ROOM, (stored, handed) -> { }, ackLingerNanos, 0);
         writer.start();
         writer.store(message("earlier", true));
         return store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
@@ -414,7 +415,7 @@ class GroupCommitWriterTest {
 
     /** Starts a writer that gathers this long; three publishers queue up behind a commit and are answered together. */
     private void releasedThreePublishersThroughAWriterGathering(long gatherNanos) throws Exception {
-        writer = new GroupCommitWriter(store, NOT_HANDED, (stored, handed) -> { }, MILLISECONDS.toNanos(1), gatherNanos);
+        writer = new GroupCommitWriter(store, NO_ROOM, (stored, handed) -> { }, MILLISECONDS.toNanos(1), gatherNanos);
         writer.start();
         Future<?> gate = closeTheGate();
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -441,7 +442,7 @@ class GroupCommitWriterTest {
                 }
                 return super.write(messages, acknowledgements, handed);
             }
-        }, NOT_HANDED, (stored, handed) -> { });
+        }, NO_ROOM, (stored, handed) -> { });
         writer.start();
 
         Future<?> first = publishAsync(message("first", true));
@@ -472,7 +473,7 @@ class GroupCommitWriterTest {
     void aFailedAcknowledgementReachesTheDelivererAndRecordsNothing() throws Exception {
         store.write(List.of(message("kept", true)), List.of());
         DueDelivery kept = store.fetchDue(sub.id(), System.currentTimeMillis(), 0, 10, false).get(0);
-        writer = new GroupCommitWriter(failingStore(), NOT_HANDED, (stored, handed) -> { });
+        writer = new GroupCommitWriter(failingStore(), NO_ROOM, (stored, handed) -> { });
         writer.start();
         BatchOutcome outcome = new BatchOutcome();
         outcome.delivered(kept);
@@ -564,10 +565,30 @@ class GroupCommitWriterTest {
                 storedIds().stream().collect(Collectors.groupingBy(id -> id, Collectors.counting())));
     }
 
+    /**
+     * A commit hands over no more of a subscription's new deliveries than its worker had room for before it, the first
+     * ones in publish order, and has handed them over by the time its publisher is answered.
+     */
+    @Test
+    void aCommitHandsOverAsManyDeliveriesAsTheWorkerHasRoomForBeforeItsPublisherReturns() {
+        SubscriptionRow full = store.ensureSubscriptions("full", List.of("full"), 1).get(0);
+        Map<Long, Integer> room = Map.of(sub.id(), 2, full.id(), 0);
+        List<String> handedOver = new CopyOnWriteArrayList<>();
+        writer = new GroupCommitWriter(store, room::get,
+                (stored, handed) -> handed.forEach(d -> handedOver.add(d.msgId())));
+        writer.start();
+        NewMessage toFull = new NewMessage("f1", false, full.topicId(), List.of(full.id()), "{}", "application/json", 5,
+                null, null, null, null, System.currentTimeMillis(), 0);
+
+        writer.storeAll(List.of(message("h1", false), message("h2", false), toFull, message("h3", false)));
+
+        assertEquals(List.of("h1", "h2"), handedOver, "handed over by the time storeAll returned");
+    }
+
     @Test
     void aStorageFailureIsAPublishExceptionAndNothingIsReported() {
         Store failing = failingStore();
-        writer = new GroupCommitWriter(failing, NOT_HANDED,
+        writer = new GroupCommitWriter(failing, NO_ROOM,
                 (stored, handed) -> stored.forEach(m -> reported.add(m.msgId())));
         writer.start();
 

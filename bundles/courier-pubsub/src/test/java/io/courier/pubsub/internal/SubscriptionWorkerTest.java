@@ -2,9 +2,11 @@ package io.courier.pubsub.internal;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -120,6 +122,18 @@ class SubscriptionWorkerTest {
         assertEquals(2, calls.get(), "calls of version 1");
     }
 
+    /** Waits until the engine hands the subscription's new deliveries to its worker as they are stored. */
+    private static void awaitHandoffs(DeliveryEngine engine, SubscriptionRow sub) {
+        await("the worker taking deliveries in hand").atMost(Duration.ofSeconds(10))
+                .until(() -> engine.handoffRoom(sub.id()) > 0);
+    }
+
+    /** Asserts, for half a second, that the deliveries handled are these: no more come. */
+    private void assertHandledStays(List<String> expected, String what) {
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertEquals(expected, handled, what));
+    }
+
     /**
      * Once the queue is drained, what this node publishes goes to the worker in memory, not fetched back: each
      * message delivered once, in publish order, without one more fetch.
@@ -130,43 +144,83 @@ class SubscriptionWorkerTest {
         DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
         List<String> ids = new ArrayList<>(fixture.store(sub, 3));
         engine.wake(sub);
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.takesHandoffs(sub.id()));
+        awaitHandoffs(engine, sub);
         int fetches = fixture.fetches.get();
 
         for (int i = 0; i < 50; i++) {
             ids.add(fixture.publish(engine, sub));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= ids.size());
-        assertEquals(ids, handled, "each once, in publish order");
+        assertHandledStays(ids, "each once, in publish order");
         assertEquals(fetches, fixture.fetches.get(), "fetches after the queue was drained");
         assertEquals(0, fixture.deliveries(DeliveryEntity.PENDING, -1));
     }
 
     /**
-     * A service that went away finds what its worker had in hand in the store when it is back: delivered once each,
-     * and, where nodes share the database, no longer claimed by this node meanwhile (any node may deliver it).
+     * A failure among messages taken in hand is retried when its backoff ends, while publishes keep the worker busy
+     * with what they hand it (nothing else would make it fetch: the sweep looks only at idle workers).
+     */
+    @Test
+    void aFailureAmongMessagesInHandIsRetriedWhilePublishesGoOn() {
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        SubscriptionRow sub = fixture.service("busy", m -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("once");
+            }
+            handled.add(m.msgId());
+        });
+        DeliveryEngine engine = fixture.engine(new DeliveryPolicy(3, 100, 100, 1.0, false, 60_000), 2, 60_000);
+        engine.wake(sub);
+        awaitHandoffs(engine, sub);
+
+        String failed = fixture.publish(engine, sub);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!handled.contains(failed) && System.nanoTime() < until) {
+            fixture.publish(engine, sub);
+        }
+        assertTrue(handled.contains(failed), failed + ", failed once, not retried in 10 s while publishes went on");
+        assertEquals(1, Collections.frequency(handled, failed));
+    }
+
+    /**
+     * What its worker holds in hand when a service goes away waits in the store for the service's return, delivered
+     * once each; where nodes share the database, this node lets go of its claims on it meanwhile (any node may
+     * deliver it).
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void whatWasInHandWhenItsServiceWentAwayWaitsInTheStoreForAnyNode(Kind kind) {
+    void whatWasInHandWhenItsServiceWentAwayWaitsInTheStoreForAnyNode(Kind kind) throws Exception {
         try (DeliveryFixture on = new DeliveryFixture(kind)) {
-            SubscriptionRow sub = on.service("swapped", m -> handled.add(m.msgId()));
+            CountDownLatch inCall = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            SubscriptionRow sub = on.service("swapped", m -> {
+                handled.add(m.msgId());
+                inCall.countDown();
+                release.await();
+            });
             DeliveryEngine engine = on.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
             engine.wake(sub);
-            await().atMost(Duration.ofSeconds(10)).until(() -> engine.takesHandoffs(sub.id()));
+            awaitHandoffs(engine, sub);
+            String first = on.publish(engine, sub);
+            assertTrue(inCall.await(10, TimeUnit.SECONDS));
+            int fetches = on.fetches.get();
+            List<String> inHand = List.of(on.publish(engine, sub), on.publish(engine, sub));
+            String claimed = "SELECT COUNT(*) FROM COURIER_DELIVERY WHERE CLAIMEDBY IS NOT NULL";
+            assertEquals(kind == Kind.POSTGRESQL ? "3" : "0", on.db.value(claimed),
+                    "claimed as they were stored: the one in its call and the two in hand");
 
             on.registry.unregister("swapped");
-            List<String> ids = List.of(on.publish(engine, sub), on.publish(engine, sub));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !engine.takesHandoffs(sub.id()) && on.db.value(
-                    "SELECT COUNT(*) FROM COURIER_DELIVERY WHERE CLAIMEDBY IS NOT NULL").equals("0"));
-            assertEquals(List.of(), handled);
-            assertEquals(2, on.deliveries(DeliveryEntity.PENDING, 0), "pending, no attempt counted");
+            release.countDown();
+            await("the hand let go of").atMost(Duration.ofSeconds(10)).until(() -> on.db.value(claimed).equals("0")
+                    && on.deliveries(DeliveryEntity.PENDING, 0) == 2);
+            assertEquals(List.of(first), handled);
+            assertEquals(fetches, on.fetches.get(), "fetches since the two were handed over");
 
             on.registry.register("swapped", m -> handled.add(m.msgId()));
             engine.registered(sub, System.currentTimeMillis());
-            await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 2);
-            assertEquals(ids, handled, "delivered once each, to the service's new registration");
+            List<String> expected = new ArrayList<>(List.of(first));
+            expected.addAll(inHand);
+            assertHandledStays(expected, "the two in hand delivered once each, to the service's new registration");
         }
     }
 
@@ -183,17 +237,15 @@ class SubscriptionWorkerTest {
         });
         DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
         engine.wake(sub);
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.takesHandoffs(sub.id()));
+        awaitHandoffs(engine, sub);
         String first = fixture.publish(engine, sub);
-        assertEquals(true, inCall.await(10, TimeUnit.SECONDS));
+        assertTrue(inCall.await(10, TimeUnit.SECONDS));
 
         List<String> inHand = List.of(fixture.publish(engine, sub), fixture.publish(engine, sub));
         assertEquals(3, fixture.store.purge(List.of(sub.id()), false), "the one in its call and the two in hand");
         engine.purged(List.of(sub.id()));
         release.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.inFlight(sub.id()) == 0);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(
-                List.of(first), handled, "delivered; purged while in hand, never to be delivered: " + inHand));
+        assertHandledStays(List.of(first), "delivered; purged while in hand, never to be delivered: " + inHand);
     }
 }

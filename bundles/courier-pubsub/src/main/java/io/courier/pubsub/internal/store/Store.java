@@ -346,8 +346,9 @@ public class Store implements AutoCloseable {
     /**
      * Which of these subscriptions have a newest pending delivery, in some priority, that is due at {@code now}:
      * the delivery sweep's question. A message stored without waking its subscription's worker stays the newest of
-     * its priority until a later publish, which wakes the worker; so it is always found. Retries that come due are
-     * left to their worker's timer. At most one row of the queue index per priority present, whatever the backlog.
+     * its priority until a later publish, which wakes the worker or hands it deliveries (a worker taking them fetches
+     * at least every quarter of a lease); so it is always found. Retries that come due are left to their worker's
+     * timer. At most one row of the queue index per priority present, whatever the backlog.
      */
     public Set<Long> withNewestDue(Collection<Long> subscriptionIds, long now) {
         return inConnection((em, c) -> {
@@ -425,6 +426,11 @@ public class Store implements AutoCloseable {
     /** The incarnation this store claims deliveries as, which its node's heartbeat writes. */
     public String incarnation() {
         return claimant.incarnation();
+    }
+
+    /** How long this node's heartbeat may be silent before its claims go to other nodes. */
+    public long leaseMs() {
+        return claimant.leaseMs();
     }
 
     /**
