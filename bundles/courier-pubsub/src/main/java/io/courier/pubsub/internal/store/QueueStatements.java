@@ -233,12 +233,13 @@ final class QueueStatements {
     /**
      * Inserts the messages: those for one subscription as deliveries that hold them, the others as message rows
      * and their deliveries; each kind of row as one JDBC batch. Keys are taken in the messages' order, whichever
-     * table they go to: publish order. The deliveries of the subscriptions {@code handed} names are added to
-     * {@code stored}, as a fetch would read them, and where nodes share the queue are claimed by {@code claimant}
-     * as they are stored: the node hands them to its worker in memory, and no other node may take them meanwhile.
+     * table they go to: publish order. The deliveries {@code handOver} accepts (asked with their subscription) are
+     * added to {@code handedOver}, as a fetch would read them, and where nodes share the queue are claimed by
+     * {@code claimant} as they are stored: the node hands them to its workers in memory, and no other node may take
+     * them meanwhile.
      */
     void insert(Connection c, Claimant claimant, List<NewMessage> messages, LongSupplier messageKeys,
-            LongSupplier deliveryKeys, LongPredicate handed, List<DueDelivery> stored) throws SQLException {
+            LongSupplier deliveryKeys, LongPredicate handOver, List<DueDelivery> handedOver) throws SQLException {
         long[] keys = new long[messages.size()];
         List<Integer> inDelivery = new ArrayList<>();
         List<Integer> withRow = new ArrayList<>();
@@ -252,7 +253,7 @@ final class QueueStatements {
                 for (int i : inDelivery) {
                     NewMessage m = messages.get(i);
                     setDeliveryColumns(ps, claimant, deliveryKeys.getAsLong(), keys[i], false, m,
-                            m.subscriptionIds().get(0), handed, stored);
+                            m.subscriptionIds().get(0), handOver, handedOver);
                     setMessageColumns(ps, 7, m);
                     ps.addBatch();
                 }
@@ -280,7 +281,7 @@ final class QueueStatements {
                     NewMessage m = messages.get(i);
                     for (long subscriptionId : m.subscriptionIds()) {
                         setDeliveryColumns(ps, claimant, deliveryKeys.getAsLong(), keys[i], true, m, subscriptionId,
-                                handed, stored);
+                                handOver, handedOver);
                         ps.addBatch();
                     }
                 }
@@ -289,11 +290,11 @@ final class QueueStatements {
         }
     }
 
-    /** Sets a new delivery's columns, parameters 1 to 6, and adds it to {@code stored} if it is handed. */
+    /** Sets a new delivery's columns, parameters 1 to 6, and adds it to {@code handedOver} if it is handed over. */
     private void setDeliveryColumns(PreparedStatement ps, Claimant claimant, long id, long messageKey,
-            boolean messageRow, NewMessage m, long subscriptionId, LongPredicate handed, List<DueDelivery> stored)
+            boolean messageRow, NewMessage m, long subscriptionId, LongPredicate handOver, List<DueDelivery> handedOver)
             throws SQLException {
-        boolean hand = handed.test(subscriptionId);
+        boolean hand = handOver.test(subscriptionId);
         ps.setLong(1, id);
         ps.setLong(2, messageKey);
         ps.setLong(3, subscriptionId);
@@ -301,7 +302,7 @@ final class QueueStatements {
         ps.setLong(5, m.publishedAt());
         ps.setString(6, hand && shared != null ? claimant.incarnation() : null);
         if (hand) {
-            stored.add(DueDelivery.stored(id, subscriptionId, messageKey, messageRow, m));
+            handedOver.add(DueDelivery.stored(id, subscriptionId, messageKey, messageRow, m));
         }
     }
 

@@ -168,30 +168,30 @@ public class Store implements AutoCloseable {
      * are gathered for {@link #flushTallies}.
      *
      * <p>
-     * The new deliveries of the subscriptions {@code handed} names are returned, for the node to hand them to its
-     * workers in memory rather than have them fetched back; where nodes share the database, they are claimed by
-     * this node as they are stored (see {@link QueueStatements#insert}), and the node delivers them, lets them go or
-     * fetches them again itself.
+     * The new deliveries that {@code handOver} accepts, asked delivery by delivery with its subscription, are
+     * returned, for the node to hand them to its workers in memory rather than have them fetched back; where nodes
+     * share the database, they are claimed by this node as they are stored (see {@link QueueStatements#insert}), and
+     * the node delivers them, lets them go or fetches them again itself.
      *
-     * @return the new deliveries of the subscriptions {@code handed} names, as a fetch would read them
+     * @return the new deliveries {@code handOver} accepted, as a fetch would read them
      * @throws DuplicateMessageIdException if a caller-chosen message id is already stored or repeated in the
      *                                     batch; nothing is written then
      */
     public List<DueDelivery> write(List<NewMessage> messages, List<Acknowledgement> acknowledgements,
-            LongPredicate handed) {
+            LongPredicate handOver) {
         if (messages.isEmpty() && acknowledgements.stream().allMatch(a -> a.outcome().isEmpty()
                 && (!dialect.sharedByNodes() || a.outcome().released().isEmpty()))) {
             return List.of();
         }
         Tallies.Unwritten gathered = new Tallies.Unwritten();
-        List<DueDelivery> stored = new ArrayList<>();
+        List<DueDelivery> handedOver = new ArrayList<>();
         try {
             changeDeliveries((em, c, change) -> {
                 if (!messages.isEmpty()) {
                     checkIdsAreFree(em, messages);
                     OpenJPAEntityManager jpa = OpenJPAPersistence.cast(em);
                     queue.insert(c, claimant, messages, keys(jpa, MessageEntity.class), keys(jpa, DeliveryEntity.class),
-                            handed, stored);
+                            handOver, handedOver);
                     messages.forEach(m -> m.subscriptionIds().forEach(id -> change.add(id, 1, 0)));
                     gathered.published(messages);
                 }
@@ -218,7 +218,7 @@ public class Store implements AutoCloseable {
             vacuum.deleted(acknowledgements.stream().mapToLong(a -> a.outcome().delivered().size()
                     + a.outcome().expired().size()).sum());
         }
-        return stored;
+        return handedOver;
     }
 
     /** Stores messages and records outcomes as {@link #write(List, List, LongPredicate)} does, handing nothing. */
