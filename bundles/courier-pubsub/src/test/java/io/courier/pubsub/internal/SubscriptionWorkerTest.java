@@ -128,6 +128,19 @@ class SubscriptionWorkerTest {
                 .until(() -> engine.handoffRoom(sub.id()) > 0);
     }
 
+    /**
+     * Once the worker takes deliveries in hand, publishes one message and waits until the service, which holds its
+     * calls, is in the call with it: what is published from then on stays in hand. Returns its id.
+     */
+    private String firstInItsCall(DeliveryFixture on, DeliveryEngine engine, SubscriptionRow sub) {
+        engine.wake(sub);
+        awaitHandoffs(engine, sub);
+        String first = on.publish(engine, sub);
+        await("the service in its call with " + first).atMost(Duration.ofSeconds(10))
+                .until(() -> handled.contains(first) && engine.inFlight(sub.id()) == 1);
+        return first;
+    }
+
     /** Asserts, for half a second, that the deliveries handled are these: no more come. */
     private void assertHandledStays(List<String> expected, String what) {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
@@ -191,18 +204,13 @@ class SubscriptionWorkerTest {
     @EnumSource(Kind.class)
     void whatWasInHandWhenItsServiceWentAwayWaitsInTheStoreForAnyNode(Kind kind) throws Exception {
         try (DeliveryFixture on = new DeliveryFixture(kind)) {
-            CountDownLatch inCall = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             SubscriptionRow sub = on.service("swapped", m -> {
                 handled.add(m.msgId());
-                inCall.countDown();
                 release.await();
             });
             DeliveryEngine engine = on.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
-            engine.wake(sub);
-            awaitHandoffs(engine, sub);
-            String first = on.publish(engine, sub);
-            assertTrue(inCall.await(10, TimeUnit.SECONDS));
+            String first = firstInItsCall(on, engine, sub);
             int fetches = on.fetches.get();
             List<String> inHand = List.of(on.publish(engine, sub), on.publish(engine, sub));
             String claimed = "SELECT COUNT(*) FROM COURIER_DELIVERY WHERE CLAIMEDBY IS NOT NULL";
@@ -226,20 +234,13 @@ class SubscriptionWorkerTest {
 
     @Test
     void whatIsInHandWhenItsSubscriptionIsPurgedIsNotDelivered() throws Exception {
-        CountDownLatch inCall = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         SubscriptionRow sub = fixture.service("purged", m -> {
             handled.add(m.msgId());
-            if (handled.size() == 1) {
-                inCall.countDown();
-                release.await();
-            }
+            release.await();
         });
         DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
-        engine.wake(sub);
-        awaitHandoffs(engine, sub);
-        String first = fixture.publish(engine, sub);
-        assertTrue(inCall.await(10, TimeUnit.SECONDS));
+        String first = firstInItsCall(fixture, engine, sub);
 
         List<String> inHand = List.of(fixture.publish(engine, sub), fixture.publish(engine, sub));
         assertEquals(3, fixture.store.purge(List.of(sub.id()), false), "the one in its call and the two in hand");
