@@ -128,6 +128,14 @@ class SubscriptionWorkerTest {
                 .until(() -> engine.handoffRoom(sub.id()) > 0);
     }
 
+    /** A service that records each message it handles, then holds the call until {@code release} counts down. */
+    private SubscriptionRow holdingCalls(DeliveryFixture on, String name, CountDownLatch release) {
+        return on.service(name, m -> {
+            handled.add(m.msgId());
+            release.await();
+        });
+    }
+
     /**
      * Once the worker takes deliveries in hand, publishes one message and waits until the service, which holds its
      * calls, is in the call with it: what is published from then on stays in hand. Returns its id.
@@ -205,10 +213,7 @@ class SubscriptionWorkerTest {
     void whatWasInHandWhenItsServiceWentAwayWaitsInTheStoreForAnyNode(Kind kind) throws Exception {
         try (DeliveryFixture on = new DeliveryFixture(kind)) {
             CountDownLatch release = new CountDownLatch(1);
-            SubscriptionRow sub = on.service("swapped", m -> {
-                handled.add(m.msgId());
-                release.await();
-            });
+            SubscriptionRow sub = holdingCalls(on, "swapped", release);
             DeliveryEngine engine = on.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
             String first = firstInItsCall(on, engine, sub);
             int fetches = on.fetches.get();
@@ -235,10 +240,7 @@ class SubscriptionWorkerTest {
     @Test
     void whatIsInHandWhenItsSubscriptionIsPurgedIsNotDelivered() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        SubscriptionRow sub = fixture.service("purged", m -> {
-            handled.add(m.msgId());
-            release.await();
-        });
+        SubscriptionRow sub = holdingCalls(fixture, "purged", release);
         DeliveryEngine engine = fixture.engine(DeliveryFixture.policy(3, 60_000), 2, 60_000);
         String first = firstInItsCall(fixture, engine, sub);
 
